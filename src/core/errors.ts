@@ -1,0 +1,40 @@
+/**
+ * The error catalogue. Every error the engine raises on purpose carries one of these codes; clients,
+ * workers and tests match on the code, never on the message.
+ */
+export const errorCatalogue = {
+  USAGE: { retryable: false, exitCode: 2 },
+  CONFIG_INVALID: { retryable: false, exitCode: 2 },
+  INGEST_BAD_RECORD: { retryable: false, exitCode: 3 },
+  INGEST_SOURCE_UNREADABLE: { retryable: false, exitCode: 1 },
+  STORE_UNAVAILABLE: { retryable: true, exitCode: 1 },
+  STORE_CORRUPT: { retryable: false, exitCode: 1 },
+  DETECTOR_PARAMS_INVALID: { retryable: false, exitCode: 2 },
+  DETECTOR_STATE_INVALID: { retryable: false, exitCode: 1 },
+  ALERT_DELIVERY_FAILED: { retryable: true, exitCode: 1 },
+} as const;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** An error with a catalogue code, a retry hint and an ES2022 cause. */
+export class SsprError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'SsprError';
+    this.code = code;
+    this.retryable = errorCatalogue[code].retryable;
+    this.details = options.details;
+  }
+
+  get exitCode(): number {
+    return errorCatalogue[this.code].exitCode;
+  }
+}
+
+export function isSsprError(error: unknown): error is SsprError {
+  return error instanceof SsprError;
+}

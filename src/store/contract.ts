@@ -1,0 +1,84 @@
+import type { Action, Dataset, SsprEvent } from '../core/event.ts';
+import type { Finding, FindingStatus, Severity } from '../core/finding.ts';
+
+/** A record ingest refused, kept whole (up to the size cap) with the reason, so nothing is lost. */
+export interface QuarantinedRecord {
+  /** File path or source name. */
+  source: string;
+  /** Where in the source: `line 12`, `byte 4096`, `element 3`. */
+  locator: string;
+  format?: string;
+  code: string;
+  reason: string;
+  /** The raw bytes as text (UTF-8, invalid bytes replaced); `rawBytes` is the original length. */
+  raw: string;
+  rawBytes: number;
+  receivedAt: string;
+}
+
+export interface EventQuery {
+  user?: string;
+  ip?: string;
+  /** Inclusive ISO time. */
+  from?: string;
+  /** Exclusive ISO time. */
+  to?: string;
+  actions?: readonly Action[];
+  datasets?: readonly Dataset[];
+  limit?: number;
+}
+
+export interface FindingQuery {
+  detector?: string;
+  severity?: Severity;
+  status?: FindingStatus;
+  user?: string;
+  limit?: number;
+}
+
+/** Directory inputs (issue 4) kept as dated snapshots: users CSV, registration details, privileged list, tickets. */
+export type SnapshotKind = 'users' | 'registration' | 'privileged' | 'tickets';
+
+export interface DirectorySnapshot {
+  kind: SnapshotKind;
+  /** When the snapshot describes the directory (file time or the export's own date). */
+  takenAt: string;
+  source: string;
+  rows: unknown[];
+}
+
+export interface InsertResult {
+  inserted: number;
+  duplicates: number;
+}
+
+/**
+ * The store every backend implements (SQLite now, Elasticsearch later) and the one contract test suite
+ * runs against. Async throughout so a network backend fits. Events are immutable and deduplicated by id;
+ * findings are upserted by id and keep the analyst's status across replays.
+ */
+export interface Store {
+  readonly kind: string;
+  insertEvents(events: readonly SsprEvent[]): Promise<InsertResult>;
+  /** Events in (timestamp, id) order. */
+  queryEvents(query: EventQuery): AsyncIterable<SsprEvent>;
+  countEvents(query?: EventQuery): Promise<number>;
+  /**
+   * Events stored after ingest sequence `afterSeq` (0 for all), in ingest order, at most `limit`;
+   * `lastSeq` is the cursor for the next call. This is how detection runs incrementally.
+   */
+  readNewEvents(afterSeq: number, limit: number): Promise<{ events: SsprEvent[]; lastSeq: number }>;
+  quarantine(records: readonly QuarantinedRecord[]): Promise<void>;
+  listQuarantine(limit?: number): Promise<QuarantinedRecord[]>;
+  countQuarantine(): Promise<number>;
+  /** Inserts or updates by id; an existing finding keeps its status. */
+  upsertFindings(findings: readonly Finding[]): Promise<{ inserted: number; updated: number }>;
+  listFindings(query?: FindingQuery): Promise<Finding[]>;
+  setFindingStatus(id: string, status: FindingStatus): Promise<boolean>;
+  getCheckpoint(key: string): Promise<string | undefined>;
+  setCheckpoint(key: string, value: string): Promise<void>;
+  saveSnapshot(snapshot: DirectorySnapshot): Promise<void>;
+  /** Snapshots of a kind, oldest first. */
+  listSnapshots(kind: SnapshotKind): Promise<DirectorySnapshot[]>;
+  close(): Promise<void>;
+}
