@@ -146,7 +146,11 @@ export const ssprEventSchema = z.object({
   correlationId: z.string().optional(),
   /** Entra sign-in / MFA request id: the same push retried shares it. */
   requestId: z.string().optional(),
+  /** The machine that logged the record (domain controller, Entra service). ECS host.name. */
   host: z.string().optional(),
+  /** The client device the log names: 4740 CallerComputerName, 4625 WorkstationName, Entra DeviceDetail. */
+  device: z.string().optional(),
+  /** The application signed in to or used (Entra AppDisplayName). */
   app: z.string().optional(),
   /** Short labels: `phs-echo` (password-hash-sync echo of an on-prem reset), `writeback`, `interactive`. */
   tags: z.array(z.string()).optional(),
