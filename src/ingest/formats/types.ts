@@ -1,4 +1,5 @@
 import type { Dataset, SsprEvent } from '../../core/event.ts';
+import type { SnapshotKind } from '../../store/contract.ts';
 
 /** Why a record was refused. Stable codes: the quarantine and the ingest summary group by them. */
 export type RejectCode =
@@ -15,6 +16,8 @@ export type RejectCode =
 export type ParseResult =
   | { kind: 'event'; event: SsprEvent }
   | { kind: 'skipped'; why: string }
+  /** A row of a directory input (users CSV, registration details, tickets); the shell stores a file's rows as one dated snapshot. */
+  | { kind: 'row'; snapshot: SnapshotKind; row: Record<string, unknown> }
   | { kind: 'rejected'; code: RejectCode; message: string };
 
 export interface ParseContext {
