@@ -1,0 +1,244 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync, type SQLInputValue } from 'node:sqlite';
+import type { SsprEvent } from '../../core/event.ts';
+import { SsprError } from '../../core/errors.ts';
+import type { Finding, FindingStatus } from '../../core/finding.ts';
+import type {
+  DirectorySnapshot,
+  EventQuery,
+  FindingQuery,
+  InsertResult,
+  QuarantinedRecord,
+  SnapshotKind,
+  Store,
+} from '../contract.ts';
+import { schemaSql, SCHEMA_VERSION } from './schema.ts';
+
+/**
+ * The embedded default store: one SQLite file (WAL) through Node's built-in `node:sqlite`, no native addon.
+ * Events are kept as JSON bodies with the columns queries filter on; `seq` (the rowid) is the ingest order
+ * that incremental detection reads from.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  readonly path: string;
+  private readonly db: DatabaseSync;
+  private readonly insertEvent: StatementSync;
+  private readonly insertQuarantine: StatementSync;
+  private readonly upsertFinding: StatementSync;
+  private readonly findingExists: StatementSync;
+
+  constructor(path: string) {
+    this.path = path;
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      this.db = new DatabaseSync(path);
+      this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32000; PRAGMA busy_timeout = 5000;');
+      this.migrate();
+    } catch (cause) {
+      throw new SsprError('STORE_UNAVAILABLE', `cannot open the SQLite store at ${path}: ${(cause as Error).message}`, { cause });
+    }
+    this.insertEvent = this.db.prepare(
+      'INSERT INTO events (id, ts, user, ip, action, dataset, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING',
+    );
+    this.insertQuarantine = this.db.prepare(
+      `INSERT INTO quarantine (key, source, locator, format, code, reason, raw, raw_bytes, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING`,
+    );
+    this.upsertFinding = this.db.prepare(
+      `INSERT INTO findings (id, detector, severity, status, user, first_seen, last_seen, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET severity = excluded.severity, user = excluded.user,
+         first_seen = excluded.first_seen, last_seen = excluded.last_seen, body = excluded.body`,
+    );
+    this.findingExists = this.db.prepare('SELECT 1 FROM findings WHERE id = ?');
+  }
+
+  private migrate(): void {
+    const row = this.db.prepare('PRAGMA user_version').get() as { user_version: number } | undefined;
+    const version = row?.user_version ?? 0;
+    if (version > SCHEMA_VERSION) {
+      throw new SsprError('STORE_CORRUPT', `store schema version ${version} is newer than this sspr-watch (${SCHEMA_VERSION})`);
+    }
+    if (version < SCHEMA_VERSION) {
+      this.db.exec(schemaSql);
+      this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    }
+  }
+
+  private transaction<T>(work: () => T): T {
+    this.db.exec('BEGIN');
+    try {
+      const result = work();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async insertEvents(events: readonly SsprEvent[]): Promise<InsertResult> {
+    let inserted = 0;
+    this.transaction(() => {
+      for (const e of events) {
+        const r = this.insertEvent.run(e.id, e.timestamp, e.user.name, e.source?.ip ?? null, e.action, e.dataset, JSON.stringify(e));
+        inserted += Number(r.changes);
+      }
+    });
+    return { inserted, duplicates: events.length - inserted };
+  }
+
+  async *queryEvents(query: EventQuery): AsyncIterable<SsprEvent> {
+    const { sql, params } = eventWhere(query);
+    const limit = query.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(query.limit))}` : '';
+    const stmt = this.db.prepare(`SELECT body FROM events${sql} ORDER BY ts, id${limit}`);
+    for (const row of stmt.iterate(...params)) yield JSON.parse((row as { body: string }).body) as SsprEvent;
+  }
+
+  async countEvents(query: EventQuery = {}): Promise<number> {
+    const { sql, params } = eventWhere(query);
+    const row = this.db.prepare(`SELECT count(*) AS n FROM events${sql}`).get(...params) as { n: number };
+    return row.n;
+  }
+
+  async readNewEvents(afterSeq: number, limit: number): Promise<{ events: SsprEvent[]; lastSeq: number }> {
+    const rows = this.db
+      .prepare('SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(afterSeq, limit) as Array<{ seq: number; body: string }>;
+    const events = rows.map((r) => JSON.parse(r.body) as SsprEvent);
+    return { events, lastSeq: rows.length > 0 ? rows[rows.length - 1]!.seq : afterSeq };
+  }
+
+  async quarantine(records: readonly QuarantinedRecord[]): Promise<void> {
+    this.transaction(() => {
+      for (const r of records) {
+        // Idempotent: the same bad record from the same place is kept once, however often it is re-ingested.
+        const key = createHash('sha256').update(`${r.source}\u0000${r.locator}\u0000${r.raw}`).digest('hex');
+        this.insertQuarantine.run(key, r.source, r.locator, r.format ?? null, r.code, r.reason, r.raw, r.rawBytes, r.receivedAt);
+      }
+    });
+  }
+
+  async listQuarantine(limit = 100): Promise<QuarantinedRecord[]> {
+    const rows = this.db
+      .prepare('SELECT source, locator, format, code, reason, raw, raw_bytes, received_at FROM quarantine ORDER BY rowid LIMIT ?')
+      .all(limit) as Array<Record<string, string | number | null>>;
+    return rows.map((r) => ({
+      source: String(r.source),
+      locator: String(r.locator),
+      ...(r.format !== null ? { format: String(r.format) } : {}),
+      code: String(r.code),
+      reason: String(r.reason),
+      raw: String(r.raw),
+      rawBytes: Number(r.raw_bytes),
+      receivedAt: String(r.received_at),
+    }));
+  }
+
+  async countQuarantine(): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM quarantine').get() as { n: number }).n;
+  }
+
+  async upsertFindings(findings: readonly Finding[]): Promise<{ inserted: number; updated: number }> {
+    let inserted = 0;
+    let updated = 0;
+    this.transaction(() => {
+      for (const f of findings) {
+        if (this.findingExists.get(f.id)) updated += 1;
+        else inserted += 1;
+        const { status, ...body } = f;
+        this.upsertFinding.run(f.id, f.detector, f.severity, status, f.user ?? null, f.firstSeen, f.lastSeen, JSON.stringify(body));
+      }
+    });
+    return { inserted, updated };
+  }
+
+  async listFindings(query: FindingQuery = {}): Promise<Finding[]> {
+    const clauses: string[] = [];
+    const params: SQLInputValue[] = [];
+    for (const [column, value] of [
+      ['detector', query.detector],
+      ['severity', query.severity],
+      ['status', query.status],
+      ['user', query.user?.toLowerCase()],
+    ] as const) {
+      if (value !== undefined) {
+        clauses.push(`${column} = ?`);
+        params.push(value);
+      }
+    }
+    const where = clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '';
+    const limit = query.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(query.limit))}` : '';
+    const rows = this.db
+      .prepare(`SELECT status, body FROM findings${where} ORDER BY last_seen DESC, id${limit}`)
+      .all(...params) as Array<{ status: FindingStatus; body: string }>;
+    return rows.map((r) => ({ ...(JSON.parse(r.body) as Omit<Finding, 'status'>), status: r.status }));
+  }
+
+  async setFindingStatus(id: string, status: FindingStatus): Promise<boolean> {
+    return Number(this.db.prepare('UPDATE findings SET status = ? WHERE id = ?').run(status, id).changes) > 0;
+  }
+
+  async getCheckpoint(key: string): Promise<string | undefined> {
+    const row = this.db.prepare('SELECT value FROM checkpoints WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  async setCheckpoint(key: string, value: string): Promise<void> {
+    this.db.prepare('INSERT INTO checkpoints (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  async saveSnapshot(snapshot: DirectorySnapshot): Promise<void> {
+    const rows = JSON.stringify(snapshot.rows);
+    // The same export ingested twice is one snapshot.
+    const key = createHash('sha256').update(`${snapshot.kind}\u0000${snapshot.takenAt}\u0000${rows}`).digest('hex');
+    this.db
+      .prepare('INSERT INTO snapshots (key, kind, taken_at, source, rows) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING')
+      .run(key, snapshot.kind, snapshot.takenAt, snapshot.source, rows);
+  }
+
+  async listSnapshots(kind: SnapshotKind): Promise<DirectorySnapshot[]> {
+    const rows = this.db
+      .prepare('SELECT kind, taken_at, source, rows FROM snapshots WHERE kind = ? ORDER BY taken_at, rowid')
+      .all(kind) as Array<{ kind: SnapshotKind; taken_at: string; source: string; rows: string }>;
+    return rows.map((r) => ({ kind: r.kind, takenAt: r.taken_at, source: r.source, rows: JSON.parse(r.rows) as unknown[] }));
+  }
+
+  async close(): Promise<void> {
+    if (this.db.isOpen) this.db.close();
+  }
+}
+
+function eventWhere(query: EventQuery): { sql: string; params: SQLInputValue[] } {
+  const clauses: string[] = [];
+  const params: SQLInputValue[] = [];
+  if (query.user !== undefined) {
+    clauses.push('user = ?');
+    params.push(query.user.toLowerCase());
+  }
+  if (query.ip !== undefined) {
+    clauses.push('ip = ?');
+    params.push(query.ip);
+  }
+  if (query.from !== undefined) {
+    clauses.push('ts >= ?');
+    params.push(query.from);
+  }
+  if (query.to !== undefined) {
+    clauses.push('ts < ?');
+    params.push(query.to);
+  }
+  for (const [column, values] of [
+    ['action', query.actions],
+    ['dataset', query.datasets],
+  ] as const) {
+    if (values !== undefined && values.length > 0) {
+      clauses.push(`${column} IN (${values.map(() => '?').join(', ')})`);
+      params.push(...values);
+    }
+  }
+  return { sql: clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '', params };
+}
