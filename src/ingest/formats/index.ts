@@ -1,0 +1,26 @@
+import { directoryFormats } from './directory.ts';
+import { entraAuditFormats } from './entra-audit.ts';
+import { entraSigninFormats } from './entra-signin.ts';
+import { EVENT_XML_FORMAT_ID } from './event-xml.ts';
+import type { RecordFormat } from './types.ts';
+import { winlogbeatFormat } from './winlogbeat.ts';
+
+/** Every JSON record format, in detection order. Shapes are exclusive, so the order only affects speed. */
+export const recordFormats: readonly RecordFormat[] = [
+  ...entraSigninFormats,
+  ...entraAuditFormats,
+  winlogbeatFormat,
+  ...directoryFormats,
+];
+
+/** Ids accepted by `sspr ingest --format`. */
+export const formatIds: readonly string[] = [...recordFormats.map((f) => f.id), EVENT_XML_FORMAT_ID];
+
+/** The format whose shape this record has, if any. */
+export function detectFormat(record: Record<string, unknown>): RecordFormat | undefined {
+  for (const format of recordFormats) if (format.matches(record)) return format;
+  return undefined;
+}
+
+export { parseEventXml, EVENT_XML_FORMAT_ID } from './event-xml.ts';
+export { parsePrivilegedLine } from './directory.ts';
