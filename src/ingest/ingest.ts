@@ -55,6 +55,8 @@ export async function ingestPaths(store: Store, paths: readonly string[], option
   const summary: IngestSummary = { ...zero(), bySource: {}, quarantineReasons: {}, files: files.length, snapshots: [] };
   const run = new IngestRun(store, summary, options);
   let bytesRead = 0;
+  // A log record is rarely under 400 bytes: a generous estimate of how many events are coming.
+  await store.beginBulkLoad(Math.floor(bytesTotal / 400));
   for (const file of files) {
     const onBytes = (n: number): void => {
       bytesRead += n;
@@ -63,6 +65,7 @@ export async function ingestPaths(store: Store, paths: readonly string[], option
     await run.ingestFile(file, readFileUnits(file, options.limits ?? defaultLimits, onBytes));
   }
   await run.flush();
+  await store.endBulkLoad();
   return summary;
 }
 

@@ -68,6 +68,13 @@ export interface Store {
    * `lastSeq` is the cursor for the next call. This is how detection runs incrementally.
    */
   readNewEvents(afterSeq: number, limit: number): Promise<{ events: SsprEvent[]; lastSeq: number }>;
+  /**
+   * Hints that about `expectedEvents` events are coming in one run, so a backend may defer index upkeep
+   * (SQLite drops and rebuilds secondary indexes; Elasticsearch would pause refresh). `endBulkLoad` restores
+   * it; closing the store does too.
+   */
+  beginBulkLoad(expectedEvents: number): Promise<void>;
+  endBulkLoad(): Promise<void>;
   quarantine(records: readonly QuarantinedRecord[]): Promise<void>;
   listQuarantine(limit?: number): Promise<QuarantinedRecord[]>;
   countQuarantine(): Promise<number>;
