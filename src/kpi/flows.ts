@@ -1,0 +1,118 @@
+import type { AuthMethod, SsprEvent, SsprStep } from '../core/event.ts';
+import { inPeriod, MINUTE_MS, type PeriodMs } from './time.ts';
+
+/**
+ * SSPR flows rebuilt from "Self-service password reset flow activity progress" events (`sspr.progress`).
+ * A flow is the events sharing a correlation id; events without one are grouped per user, a new flow
+ * starting at a `started` step, after a terminal step, or after a gap longer than `flowGapMinutes`
+ * (this fallback needs the events in time order, as `Store.queryEvents` yields them).
+ *
+ * A flow starts at its earliest event. Its outcome is its latest terminal step — succeeded, failed, blocked
+ * or abandoned; a flow with no terminal step was left unfinished and counts as abandoned. It is "verified"
+ * once it reaches `verified`, `passwordSubmitted` or `succeeded`. Its duration runs from its start to its
+ * first `succeeded` step.
+ */
+
+export type FlowOutcome = 'succeeded' | 'failed' | 'blocked' | 'abandoned';
+
+const TERMINAL: ReadonlySet<SsprStep> = new Set<SsprStep>(['succeeded', 'failed', 'blocked', 'abandoned']);
+const VERIFIED: ReadonlySet<SsprStep> = new Set<SsprStep>(['verified', 'passwordSubmitted', 'succeeded']);
+/** Steps whose logged reason explains why a flow did not (yet) succeed. */
+const FAILURE_STEPS: ReadonlySet<SsprStep> = new Set<SsprStep>(['verificationFailed', 'failed', 'blocked', 'abandoned']);
+
+interface FlowState {
+  user: string;
+  start: number;
+  last: number;
+  succeededAt?: number;
+  terminal?: { step: FlowOutcome; t: number };
+  verified: boolean;
+  verifiedMethods: Set<AuthMethod>;
+  anyMethods: Set<AuthMethod>;
+}
+
+/** One finished flow as the KPIs use it. */
+export interface FlowSummary {
+  user: string;
+  start: number;
+  outcome: FlowOutcome;
+  verified: boolean;
+  /** Minutes from start to the first `succeeded` step; only for succeeded flows. */
+  durationMinutes?: number;
+  /** Methods the flow verified with (authMethod of its `verified` steps, else of any step). */
+  methods: AuthMethod[];
+}
+
+/** Collects flow-progress events in one pass; keeps one small record per flow. */
+export class FlowTracker {
+  private readonly byCorrelation = new Map<string, FlowState>();
+  private readonly openByUser = new Map<string, FlowState>();
+  private readonly uncorrelated: FlowState[] = [];
+  private readonly gapMs: number;
+  /** Failure-step events inside the period, by logged reason. */
+  readonly failureReasons = new Map<string, number>();
+
+  constructor(flowGapMinutes: number) {
+    this.gapMs = flowGapMinutes * MINUTE_MS;
+  }
+
+  observe(event: SsprEvent, t: number, inPeriodNow: boolean): void {
+    if (event.action !== 'sspr.progress') return;
+    const step = event.ssprStep ?? 'other';
+    if (inPeriodNow && FAILURE_STEPS.has(step)) {
+      const reason = event.reason ?? event.resultCode ?? `(${step}, no reason logged)`;
+      this.failureReasons.set(reason, (this.failureReasons.get(reason) ?? 0) + 1);
+    }
+    const flow = this.flowFor(event, t, step);
+    flow.start = Math.min(flow.start, t);
+    flow.last = Math.max(flow.last, t);
+    if (VERIFIED.has(step)) flow.verified = true;
+    if (event.authMethod !== undefined) {
+      flow.anyMethods.add(event.authMethod);
+      if (step === 'verified') flow.verifiedMethods.add(event.authMethod);
+    }
+    if (step === 'succeeded' && (flow.succeededAt === undefined || t < flow.succeededAt)) flow.succeededAt = t;
+    if (TERMINAL.has(step) && (flow.terminal === undefined || t >= flow.terminal.t)) flow.terminal = { step: step as FlowOutcome, t };
+  }
+
+  private flowFor(event: SsprEvent, t: number, step: SsprStep): FlowState {
+    const user = event.user.name;
+    if (event.correlationId !== undefined) {
+      let flow = this.byCorrelation.get(event.correlationId);
+      if (flow === undefined) {
+        flow = newFlow(user, t);
+        this.byCorrelation.set(event.correlationId, flow);
+      }
+      return flow;
+    }
+    const open = this.openByUser.get(user);
+    if (open !== undefined && step !== 'started' && open.terminal === undefined && t - open.last <= this.gapMs) return open;
+    const flow = newFlow(user, t);
+    this.uncorrelated.push(flow);
+    this.openByUser.set(user, flow);
+    return flow;
+  }
+
+  /** Flows that started inside the period. */
+  flows(period: PeriodMs): FlowSummary[] {
+    const out: FlowSummary[] = [];
+    for (const flow of [...this.byCorrelation.values(), ...this.uncorrelated]) {
+      if (!inPeriod(flow.start, period)) continue;
+      const outcome: FlowOutcome = flow.terminal?.step ?? 'abandoned';
+      const methods = [...(flow.verifiedMethods.size > 0 ? flow.verifiedMethods : flow.anyMethods)];
+      out.push({
+        user: flow.user,
+        start: flow.start,
+        outcome,
+        verified: flow.verified,
+        methods,
+        ...(outcome === 'succeeded' && flow.succeededAt !== undefined ? { durationMinutes: (flow.succeededAt - flow.start) / MINUTE_MS } : {}),
+      });
+    }
+    return out.sort((a, b) => a.start - b.start);
+  }
+}
+
+function newFlow(user: string, t: number): FlowState {
+  return { user, start: t, last: t, verified: false, verifiedMethods: new Set(), anyMethods: new Set() };
+}
