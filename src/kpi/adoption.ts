@@ -119,7 +119,7 @@ export function adoptionKpis(input: AdoptionInput): Kpi[] {
     label: 'Adoption rate',
     unit: 'ratio',
     period: pointPeriod,
-    method: `Registered eligible users ÷ eligible users at ${asOfText} (registered: ${baseText}; eligible: ${eligibleText}); the series take the same rule at each day's and week's end.`,
+    method: `adoption.registered ÷ adoption.eligible at ${asOfText}; the series apply the same rule at the end of each day and ISO week of the period.`,
   };
   if (!eligible.ok) kpis.push(kpiUnavailable(scope, rateFields, eligible.why));
   else {

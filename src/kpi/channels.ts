@@ -11,7 +11,11 @@ import { DAY_MS, inPeriod, isBounded, isoDay, localPart, MINUTE_MS, weeksOf, typ
  * - a 4724 by a human operator is one helpdesk reset; the "Change user password" that password-hash sync
  *   logs in Entra afterwards (`phs-echo`) is never counted, so the pair is counted once;
  * - a writeback 4724 with no Entra reset of the same user nearby counts as self-service (only on-prem
- *   logs were ingested for it).
+ *   logs were ingested for it);
+ * - Entra logs one admin reset twice, "Reset password (by admin)" (Self-service Password Management) and
+ *   "Reset user password" (Core Directory), with one correlation id: Entra records of one user sharing a
+ *   correlation id are one reset (self-service when one of them is the SSPR record); admin records without
+ *   a correlation id within `cloudDuplicateWindowSeconds` of each other are one reset too.
  * Planes are joined on the UPN local part = sAMAccountName, within `crossPlaneWindowMinutes`.
  */
 
@@ -22,6 +26,7 @@ type MarkKind = 'cloudSelf' | 'cloudAdmin' | 'writeback' | 'onPremHuman';
 interface Mark {
   t: number;
   kind: MarkKind;
+  correlationId?: string;
 }
 
 /** One counted reset: its time (the originating record's) and where it was seen. */
@@ -54,19 +59,24 @@ export class ChannelTracker {
 
   observe(event: SsprEvent, t: number, inPeriodNow: boolean): void {
     if (event.action === 'sspr.reset') {
-      if (event.outcome === 'success') this.mark(event, { t, kind: 'cloudSelf' });
+      if (event.outcome === 'success') this.mark(event, { t, kind: 'cloudSelf' }, event.correlationId);
       else if (event.outcome === 'blocked' && inPeriodNow) this.blocked += 1;
     } else if (event.action === 'sspr.unlock') {
       if (event.outcome === 'success' && inPeriodNow) this.selfUnlocks.push(t);
     } else if (event.action === 'password.reset' && event.outcome === 'success') {
       if (event.actor.kind === 'sync' || event.tags?.includes('writeback')) this.mark(event, { t, kind: 'writeback' });
-      else if (HUMAN.has(event.actor.kind)) this.mark(event, { t, kind: event.dataset === 'ad.security' ? 'onPremHuman' : 'cloudAdmin' });
+      // A user named as the actor of their own reset is not a person resetting someone else's password.
+      else if (HUMAN.has(event.actor.kind) && event.actor.name !== event.user.name) {
+        if (event.dataset === 'ad.security') this.mark(event, { t, kind: 'onPremHuman' });
+        else this.mark(event, { t, kind: 'cloudAdmin' }, event.correlationId);
+      }
     } else if (event.action === 'account.unlock' && event.outcome === 'success' && event.dataset === 'ad.security') {
       if (HUMAN.has(event.actor.kind) && inPeriodNow) this.helpdeskUnlocks.push(t);
     }
   }
 
-  private mark(event: SsprEvent, mark: Mark): void {
+  private mark(event: SsprEvent, mark: Mark, correlationId?: string): void {
+    if (correlationId !== undefined) mark.correlationId = correlationId;
     const key = planeKey(event);
     const list = this.marks.get(key);
     if (list === undefined) this.marks.set(key, [mark]);
@@ -74,7 +84,7 @@ export class ChannelTracker {
   }
 
   /** Deduplicates across planes and keeps what falls inside the period. */
-  totals(period: PeriodMs, windowMinutes: number): ChannelTotals {
+  totals(period: PeriodMs, windowMinutes: number, duplicateSeconds: number): ChannelTotals {
     const windowMs = windowMinutes * MINUTE_MS;
     const out: ChannelTotals = {
       selfResets: [],
@@ -85,7 +95,7 @@ export class ChannelTracker {
       blocked: this.blocked,
     };
     for (const marks of this.marks.values()) {
-      const cloud = marks.filter((m) => m.kind === 'cloudSelf' || m.kind === 'cloudAdmin');
+      const cloud = mergeCloudRecords(marks.filter((m) => m.kind === 'cloudSelf' || m.kind === 'cloudAdmin'), duplicateSeconds * 1000);
       const writebacks = marks.filter((m) => m.kind === 'writeback');
       const matched = matchNearest(writebacks, cloud, windowMs);
       for (const m of cloud) {
@@ -102,6 +112,24 @@ export class ChannelTracker {
     }
     return out;
   }
+}
+
+/** Entra records of one reset merged into one mark (see the module comment); input of one user. */
+function mergeCloudRecords(marks: readonly Mark[], duplicateMs: number): Mark[] {
+  const out: Mark[] = [];
+  for (const m of [...marks].sort((a, b) => a.t - b.t)) {
+    const same = out.find(
+      (r) =>
+        (m.correlationId !== undefined && r.correlationId === m.correlationId) ||
+        (m.kind === 'cloudAdmin' && r.kind === 'cloudAdmin' && (m.correlationId === undefined || r.correlationId === undefined) && m.t - r.t <= duplicateMs),
+    );
+    if (same === undefined) out.push({ ...m });
+    else if (m.kind === 'cloudSelf' && same.kind !== 'cloudSelf') {
+      same.kind = 'cloudSelf';
+      same.t = m.t;
+    }
+  }
+  return out;
 }
 
 /** One-to-one pairs of (writeback, cloud reset) within the window, closest first; returns matched writeback indexes. */
@@ -142,12 +170,12 @@ export function channelKpis(input: {
   const scope = { period: input.period };
   const selfBreakdown: BreakdownRow[] = [
     { source: 'Entra "Reset password (self-service)"', counted: countBy(t.selfResets, 'entra-sspr') },
-    { source: 'AD 4724 by the sync account with no Entra reset within the window', counted: countBy(t.selfResets, 'ad-writeback-only') },
-    { source: 'AD 4724 writebacks of an Entra reset (same reset, not counted again)', counted: 0, folded: t.writebacksMatched },
+    { source: 'AD 4724 writeback, no Entra reset near it', counted: countBy(t.selfResets, 'ad-writeback-only') },
+    { source: 'AD 4724 writeback of an Entra reset (same reset)', counted: 0, folded: t.writebacksMatched },
   ];
   const helpdeskBreakdown: BreakdownRow[] = [
     { source: 'AD 4724 by a human operator', counted: countBy(t.helpdeskResets, 'ad-human') },
-    { source: 'Entra "Reset password (by admin)" / "Reset user password" by an admin', counted: countBy(t.helpdeskResets, 'entra-admin') },
+    { source: 'Entra admin reset', counted: countBy(t.helpdeskResets, 'entra-admin') },
   ];
   const kpis: Kpi[] = [
     kpiValue(
@@ -180,7 +208,7 @@ export function channelKpis(input: {
         family: 'channels',
         label: 'Helpdesk/admin password resets',
         unit: 'resets',
-        method: `Successful resets done by a person in the period: AD 4724 by a human operator plus Entra admin resets; the sync account's writeback 4724 (matched within ±${w} min to the Entra reset it copies) and the password-hash-sync "Change user password" echo are never counted, so each reset counts once.`,
+        method: `Successful resets done by a person in the period: AD 4724 by a human operator plus Entra admin resets (its "Reset password (by admin)" and "Reset user password" records, one correlation id, count once); the sync account's writeback 4724 (matched within ±${w} min to the Entra reset it copies) and the password-hash-sync "Change user password" echo are never counted, so each reset counts once.`,
         breakdown: { sources: helpdeskBreakdown },
       },
       t.helpdeskResets.length,

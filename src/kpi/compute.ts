@@ -88,7 +88,7 @@ export async function computeKpis(input: KpiInput): Promise<KpiReport> {
   const eligible = resolveEligible(snapshots, asOf.t);
   const tickets = ticketSet(snapshots.tickets);
   const flowList = flows.flows(periodMs);
-  const totals = channels.totals(periodMs, config.crossPlaneWindowMinutes);
+  const totals = channels.totals(periodMs, config.crossPlaneWindowMinutes, config.cloudDuplicateWindowSeconds);
   const ssp = selfServiceTtr(flowList);
   const helpdesk = helpdeskTtr(tickets, config);
 

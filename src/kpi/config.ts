@@ -79,6 +79,11 @@ export const kpiConfigSchema = z
      * audit-log latency never split one reset into two; two real resets of one user this close are rare.
      */
     crossPlaneWindowMinutes: z.number().positive().default(30),
+    /**
+     * Entra admin-reset records of one user without a shared correlation id this close are one reset (Entra
+     * logs "Reset password (by admin)" and "Reset user password" for the same reset, under a second apart).
+     */
+    cloudDuplicateWindowSeconds: z.number().positive().default(120),
     /** Ticket categories that are password work (case-insensitive substring). A ticket without a category counts. */
     passwordTicketCategories: z.array(z.string().min(1)).default(['password', 'unlock', 'lockout', 'locked out']),
     /** Flow-progress events of one user without a correlation id further apart than this start a new flow. */

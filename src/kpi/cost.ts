@@ -54,7 +54,7 @@ export function costKpis(input: CostInput): Kpi[] {
       input: 'selfServiceMedianMinutes',
       value: input.selfService.ok ? input.selfService.value.medianMinutes : null,
       unit: 'minutes',
-      source: input.selfService.ok ? `${input.selfService.value.samples} successful SSPR flows` : input.selfService.why,
+      source: input.selfService.ok ? `median of the successful SSPR flows (${input.selfService.value.samples})` : input.selfService.why,
     },
     { input: 'selfServiceResolutions', value: input.selfServiceResolutions, unit: 'resets+unlocks', source: 'resets.selfService + unlocks.selfService' },
     { input: 'periodDays', value: input.periodDays ?? null, unit: 'days', source: 'the period' },

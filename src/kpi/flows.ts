@@ -10,7 +10,7 @@ import { inPeriod, MINUTE_MS, type PeriodMs } from './time.ts';
  * A flow starts at its earliest event. Its outcome is its latest terminal step — succeeded, failed, blocked
  * or abandoned; a flow with no terminal step was left unfinished and counts as abandoned. It is "verified"
  * once it reaches `verified`, `passwordSubmitted` or `succeeded`. Its duration runs from its start to its
- * first `succeeded` step.
+ * first `succeeded` step. Steps are taken in arrival order (time order from the store).
  */
 
 export type FlowOutcome = 'succeeded' | 'failed' | 'blocked' | 'abandoned';
@@ -29,6 +29,8 @@ interface FlowState {
   verified: boolean;
   verifiedMethods: Set<AuthMethod>;
   anyMethods: Set<AuthMethod>;
+  /** Method of the latest `verificationStarted` step: what a method-less `verified` step completed. */
+  pending?: AuthMethod;
 }
 
 /** One finished flow as the KPIs use it. */
@@ -39,7 +41,10 @@ export interface FlowSummary {
   verified: boolean;
   /** Minutes from start to the first `succeeded` step; only for succeeded flows. */
   durationMinutes?: number;
-  /** Methods the flow verified with (authMethod of its `verified` steps, else of any step). */
+  /**
+   * Methods the flow verified with: the authMethod of its `verified` steps (a method-less one counts the
+   * method of the `verificationStarted` step before it), else of any step.
+   */
   methods: AuthMethod[];
 }
 
@@ -67,9 +72,12 @@ export class FlowTracker {
     flow.start = Math.min(flow.start, t);
     flow.last = Math.max(flow.last, t);
     if (VERIFIED.has(step)) flow.verified = true;
-    if (event.authMethod !== undefined) {
-      flow.anyMethods.add(event.authMethod);
-      if (step === 'verified') flow.verifiedMethods.add(event.authMethod);
+    if (event.authMethod !== undefined) flow.anyMethods.add(event.authMethod);
+    if (step === 'verificationStarted' && event.authMethod !== undefined) flow.pending = event.authMethod;
+    if (step === 'verified') {
+      // "User completed all verification steps required" names no method: it closes the gate started last.
+      const method = event.authMethod ?? flow.pending;
+      if (method !== undefined) flow.verifiedMethods.add(method);
     }
     if (step === 'succeeded' && (flow.succeededAt === undefined || t < flow.succeededAt)) flow.succeededAt = t;
     if (TERMINAL.has(step) && (flow.terminal === undefined || t >= flow.terminal.t)) flow.terminal = { step: step as FlowOutcome, t };

@@ -37,8 +37,8 @@ function table(name: string, rows: Breakdown[string], maxRows: number): string[]
   if (rows.length === 0) return [`      ${name}: (none)`];
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const shown = rows.slice(0, maxRows).map((r) => columns.map((c) => cell(r[c] ?? null)));
-  const widths = columns.map((c, i) => Math.min(48, Math.max(c.length, ...shown.map((r) => r[i]!.length))));
-  const line = (cells: readonly string[]): string => `        ${cells.map((v, i) => v.slice(0, 48).padEnd(widths[i]!)).join('  ')}`.trimEnd();
+  const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...shown.map((r) => r[i]!.length))));
+  const line = (cells: readonly string[]): string => `        ${cells.map((v, i) => v.slice(0, 60).padEnd(widths[i]!)).join('  ')}`.trimEnd();
   const out = [`      ${name}:`, line(columns), ...shown.map(line)];
   if (rows.length > maxRows) out.push(`        … ${rows.length - maxRows} more (use --json for all)`);
   return out;

@@ -127,7 +127,7 @@ export function methodKpis(input: PostureInput): Kpi[] {
         family: 'posture',
         label: 'Methods used in successful self-service resets',
         unit: 'flows',
-        method: 'Successful SSPR flows in the period, counted once under each method they verified with (authMethod of their "verified" steps, else of any step); shares are of successful flows.',
+        method: 'Successful SSPR flows in the period, counted once under each method they verified with (the method of each "verified" step, or of the verification started before a method-less one; else any method the flow names); shares are of successful flows.',
         breakdown: { methods: mixRows(resetCounts, succeeded.length, classes) },
       },
       succeeded.length > 0 ? some(succeeded.length) : none('no successful SSPR flow started in the period'),

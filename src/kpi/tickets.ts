@@ -9,11 +9,11 @@ import { dayStart, DAY_MS, iso, isBounded, median, MINUTE_MS, percentile, type P
  * (issue 4 §2) and the helpdesk resolution time (§3).
  */
 
-/** The imported tickets and how far they reach. */
+/** The imported tickets. */
 export interface TicketSet {
   tickets: Ticket[];
-  /** End of what the import covers: the latest snapshot time, or just after the latest ticket if later. */
-  coverageEnd: number;
+  /** Creation time of the newest ticket of any category (−Infinity when there is none). */
+  lastCreated: number;
   source: string;
 }
 
@@ -22,9 +22,9 @@ export function ticketSet(snapshots: readonly ParsedSnapshot<TicketRow>[]): Mayb
   const last = snapshots[snapshots.length - 1];
   if (last === undefined) return none('no helpdesk ticket CSV was ingested');
   const tickets = ticketsOf(snapshots);
-  const latestCreated = tickets.reduce((max, t) => Math.max(max, t.created + 1), Number.NEGATIVE_INFINITY);
+  const lastCreated = tickets.reduce((max, t) => Math.max(max, t.created), Number.NEGATIVE_INFINITY);
   const source = snapshots.length === 1 ? `the ticket CSV ${describeSnapshot(last)}` : `${snapshots.length} ticket CSVs (latest ${describeSnapshot(last)})`;
-  return some({ tickets, coverageEnd: Math.max(last.takenAt, latestCreated), source });
+  return some({ tickets, lastCreated, source });
 }
 
 function countCreated(tickets: readonly Ticket[], from: number, to: number): number {
@@ -33,8 +33,9 @@ function countCreated(tickets: readonly Ticket[], from: number, to: number): num
 
 /**
  * `ticketReduction.rate` = 1 − (password tickets per day in the period) ÷ (password tickets per day in the
- * baseline). The period side stops where the import ends; the baseline is `config.baseline`, else from the
- * first ticket's day to the period start. Negative when tickets went up.
+ * baseline). The baseline is `config.baseline`, else from the first ticket's day to the period start. The
+ * import is taken to cover the whole period; one with no ticket at all from the period start on evidently
+ * does not, and the KPI is then not available rather than a made-up 100 %. Negative when tickets went up.
  */
 export function ticketReductionKpi(input: { period: KpiPeriod; periodMs: PeriodMs; tickets: Maybe<TicketSet>; config: KpiConfig }): Kpi {
   const { config } = input;
@@ -44,7 +45,7 @@ export function ticketReductionKpi(input: { period: KpiPeriod; periodMs: PeriodM
     family: 'channels' as const,
     label: 'Password ticket reduction vs baseline',
     unit: 'ratio',
-    method: `1 − (password tickets created per day in the period ÷ password tickets created per day in the baseline ${config.baseline ? `${config.baseline.from} → ${config.baseline.to} (configured)` : '(from the first imported ticket to the period start)'}); a password ticket has no category or one containing ${config.passwordTicketCategories.map((c) => `"${c}"`).join(', ')}.`,
+    method: `1 − (password tickets created per day in the period ÷ password tickets created per day in the baseline ${config.baseline ? `${config.baseline.from} → ${config.baseline.to} (configured)` : '(from the first imported ticket to the period start)'}), the import taken to cover the whole period; a password ticket has no category or one containing ${config.passwordTicketCategories.map((c) => `"${c}"`).join(', ')}.`,
   };
   if (!input.tickets.ok) return kpiUnavailable(scope, fields, input.tickets.why);
   if (!isBounded(input.periodMs)) return kpiUnavailable(scope, fields, 'the period is unbounded (no events); pass --from and --to');
@@ -54,7 +55,7 @@ export function ticketReductionKpi(input: { period: KpiPeriod; periodMs: PeriodM
   const baseline = config.baseline
     ? { from: Date.parse(config.baseline.from), to: Date.parse(config.baseline.to) }
     : { from: Number.isFinite(firstCreated) ? dayStart(firstCreated) : input.periodMs.from, to: input.periodMs.from };
-  const current = { from: input.periodMs.from, to: Math.min(input.periodMs.to, set.coverageEnd) };
+  const current = { from: input.periodMs.from, to: input.periodMs.to };
   const baselineDays = (baseline.to - baseline.from) / DAY_MS;
   const currentDays = (current.to - current.from) / DAY_MS;
   const baselineCount = countCreated(password, baseline.from, baseline.to);
@@ -66,7 +67,9 @@ export function ticketReductionKpi(input: { period: KpiPeriod; periodMs: PeriodM
   const withInputs = { ...fields, breakdown: { windows } };
   if (baselineDays <= 0) return kpiUnavailable(scope, withInputs, `no baseline: ${set.source} has no tickets before the period start and no kpi.baseline is configured`);
   if (baselineCount === 0) return kpiUnavailable(scope, withInputs, 'no password tickets in the baseline');
-  if (currentDays <= 0) return kpiUnavailable(scope, withInputs, `${set.source} ends before the period starts`);
+  if (set.lastCreated < current.from) {
+    return kpiUnavailable(scope, withInputs, `${set.source} has no ticket created on or after the period start, so it does not cover the period`);
+  }
   return kpiValue(scope, withInputs, 1 - currentCount / currentDays / (baselineCount / baselineDays));
 }
 
@@ -88,7 +91,7 @@ export function helpdeskTtr(tickets: Maybe<TicketSet>, config: KpiConfig): Maybe
     const m = median(minutes);
     const p90 = percentile(minutes, 90);
     if (m !== undefined && p90 !== undefined) {
-      return some({ medianMinutes: m, p90Minutes: p90, samples: minutes.length, source: `${minutes.length} resolved password tickets in ${tickets.value.source}` });
+      return some({ medianMinutes: m, p90Minutes: p90, samples: minutes.length, source: `the resolved password tickets (${minutes.length}) in ${tickets.value.source}` });
     }
     if (fallback !== undefined) return some({ medianMinutes: fallback, samples: 0, source: 'the configured helpdeskDefaultResolutionMinutes (the ticket CSV has no resolved password tickets)' });
     return none('the ticket CSV has no resolved password tickets and no helpdeskDefaultResolutionMinutes is configured');
@@ -100,7 +103,12 @@ export function helpdeskTtr(tickets: Maybe<TicketSet>, config: KpiConfig): Maybe
 /** `ttr.helpdesk.medianMinutes` and `ttr.helpdesk.p90Minutes`. */
 export function helpdeskTtrKpis(period: KpiPeriod, ttr: Maybe<HelpdeskTtr>): Kpi[] {
   const scope = { period };
-  const source = ttr.ok ? ttr.value.source : 'the imported password tickets (all of them, baseline and period)';
+  const fromDefault = ttr.ok && ttr.value.samples === 0;
+  const source = ttr.ok ? ttr.value.source : 'every resolved password ticket imported (baseline and period alike)';
+  const ticketSource = ttr.ok && !fromDefault ? ttr.value.source : 'every resolved password ticket imported (baseline and period alike)';
+  const medianMethod = fromDefault
+    ? `${source[0]?.toUpperCase()}${source.slice(1)}.`
+    : `Median of (resolved − created) over ${source}; an even count takes the mean of the two middle values.`;
   return [
     kpiFrom(
       scope,
@@ -109,7 +117,7 @@ export function helpdeskTtrKpis(period: KpiPeriod, ttr: Maybe<HelpdeskTtr>): Kpi
         family: 'ttr',
         label: 'Helpdesk time to resolution, median',
         unit: 'minutes',
-        method: `Median of (resolved − created) over ${source}; an even count takes the mean of the two middle values.`,
+        method: medianMethod,
       },
       ttr.ok ? some(ttr.value.medianMinutes) : ttr,
     ),
@@ -120,7 +128,7 @@ export function helpdeskTtrKpis(period: KpiPeriod, ttr: Maybe<HelpdeskTtr>): Kpi
         family: 'ttr',
         label: 'Helpdesk time to resolution, 90th percentile',
         unit: 'minutes',
-        method: `Nearest-rank 90th percentile of (resolved − created) over ${source}.`,
+        method: `Nearest-rank 90th percentile of (resolved − created) over ${ticketSource}.`,
       },
       !ttr.ok ? ttr : ttr.value.p90Minutes !== undefined ? some(ttr.value.p90Minutes) : none('a configured default has no distribution'),
     ),

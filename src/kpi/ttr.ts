@@ -25,7 +25,7 @@ export function selfServiceTtr(flows: readonly FlowSummary[]): Maybe<SelfService
 /** `ttr.selfService.medianMinutes` and `ttr.selfService.p90Minutes`. */
 export function selfServiceTtrKpis(period: KpiPeriod, ttr: Maybe<SelfServiceTtr>): Kpi[] {
   const scope = { period };
-  const flows = ttr.ok ? `${ttr.value.samples} successful SSPR flows` : 'the successful SSPR flows';
+  const flows = ttr.ok ? `the successful SSPR flows (${ttr.value.samples})` : 'the successful SSPR flows';
   const bounds =
     'a flow is the flow-progress events sharing a correlation id (else one user\'s events between "started" and a terminal step), timed from its first event to its first "succeeded" step';
   return [

@@ -52,6 +52,36 @@ describe('resets by channel', () => {
     expect(kpi(report, 'resets.selfService').value).toBe(0);
   });
 
+  it('counts Entra\'s two records of one admin reset (same correlation id) once', async () => {
+    const report = await run([
+      makeEvent({ action: 'password.reset', user: 'carol@contoso.com', actor: { kind: 'admin', name: 'hd@contoso.com' }, correlationId: 'c-1', at: '2026-03-05T14:10:26.118Z' }),
+      makeEvent({ action: 'password.reset', user: 'carol@contoso.com', actor: { kind: 'admin', name: 'hd@contoso.com' }, correlationId: 'c-1', at: '2026-03-05T14:10:26.332Z' }),
+      writeback('carol', '2026-03-05T14:10:27Z'),
+    ]);
+    expect(kpi(report, 'resets.helpdesk').value).toBe(1);
+    expect(kpi(report, 'resets.selfService').value).toBe(0);
+  });
+
+  it('merges uncorrelated admin records under two minutes apart, and keeps ones ten minutes apart', async () => {
+    const report = await run([
+      adminReset('dan@contoso.com', '2026-03-05T09:00:00Z'),
+      adminReset('dan@contoso.com', '2026-03-05T09:00:40Z'),
+      adminReset('dan@contoso.com', '2026-03-05T09:10:40Z'),
+    ]);
+    expect(kpi(report, 'resets.helpdesk').value).toBe(2);
+  });
+
+  it('takes a Core Directory reset record sharing the SSPR reset\'s correlation id as that self-service reset', async () => {
+    const report = await run([
+      makeEvent({ action: 'sspr.reset', user: 'eve@contoso.com', correlationId: 's-1', at: '2026-03-05T10:00:01Z' }),
+      makeEvent({ action: 'password.reset', user: 'eve@contoso.com', actor: { kind: 'admin', name: 'svc@contoso.com' }, correlationId: 's-1', at: '2026-03-05T10:00:00Z' }),
+      // A user named as the actor of their own reset is not a helpdesk reset.
+      makeEvent({ action: 'password.reset', user: 'fay@contoso.com', actor: { kind: 'admin', name: 'fay@contoso.com' }, at: '2026-03-05T11:00:00Z' }),
+    ]);
+    expect(kpi(report, 'resets.selfService').value).toBe(1);
+    expect(kpi(report, 'resets.helpdesk').value).toBe(0);
+  });
+
   it('counts a writeback with no Entra reset nearby as a self-service reset, and keeps two real resets apart', async () => {
     const report = await run([
       writeback('erin', '2026-03-06T08:00:00Z'),
@@ -65,8 +95,8 @@ describe('resets by channel', () => {
     expect(kpi(report, 'resets.selfService').value).toBe(4);
     expect(kpi(report, 'resets.selfService').breakdown?.sources).toEqual([
       { source: 'Entra "Reset password (self-service)"', counted: 2 },
-      { source: 'AD 4724 by the sync account with no Entra reset within the window', counted: 2 },
-      { source: 'AD 4724 writebacks of an Entra reset (same reset, not counted again)', counted: 0, folded: 2 },
+      { source: 'AD 4724 writeback, no Entra reset near it', counted: 2 },
+      { source: 'AD 4724 writeback of an Entra reset (same reset)', counted: 0, folded: 2 },
     ]);
   });
 
@@ -152,11 +182,18 @@ describe('ticket reduction', () => {
     ]);
   });
 
-  it('defaults the baseline to the first ticket day up to the period start, and stops the period where the import ends', async () => {
-    // Baseline 2026-02-02 → 2026-03-02 = 28 days, 8 tickets; period covered to 2026-03-16 = 14 days, 2 tickets.
+  it('defaults the baseline to the first ticket day up to the period start', async () => {
+    // Baseline 2026-02-02 → 2026-03-02 = 28 days, 8 tickets; period 28 days, 2 tickets.
     const rows = [...repeat(8, '2026-02-02'), ...repeat(2, '2026-03-05')];
     const report = await run([], { tickets: [ticketSnapshot('2026-03-16T00:00:00.000Z', rows)] });
-    expect(kpi(report, 'ticketReduction.rate').value).toBe(1 - 2 / 14 / (8 / 28));
+    expect(kpi(report, 'ticketReduction.rate').value).toBe(1 - 2 / 28 / (8 / 28));
+  });
+
+  it('is not available when the import has no ticket from the period start on, rather than a made-up 100 %', async () => {
+    const report = await run([], { tickets: [ticketSnapshot('2026-03-01T00:00:00.000Z', repeat(8, '2026-02-02'))] });
+    expect(kpi(report, 'ticketReduction.rate').why).toBe(
+      'not available: the ticket CSV "tickets.csv" (taken 2026-03-01) has no ticket created on or after the period start, so it does not cover the period',
+    );
   });
 
   it('is not available without a ticket CSV, or without password tickets in the baseline', async () => {

@@ -130,7 +130,7 @@ describe('cost saved', () => {
       { input: 'costPerTicket', value: 20, unit: 'EUR', source: 'configuration' },
       { input: 'employeeHourlyCost', value: 50, unit: 'EUR/hour', source: 'configuration' },
       { input: 'helpdeskMedianMinutes', value: 90, unit: 'minutes', source: 'the configured helpdeskDefaultResolutionMinutes (no ticket CSV was ingested)' },
-      { input: 'selfServiceMedianMinutes', value: 30, unit: 'minutes', source: '3 successful SSPR flows' },
+      { input: 'selfServiceMedianMinutes', value: 30, unit: 'minutes', source: 'median of the successful SSPR flows (3)' },
       { input: 'selfServiceResolutions', value: 4, unit: 'resets+unlocks', source: 'resets.selfService + unlocks.selfService' },
       { input: 'periodDays', value: 28, unit: 'days', source: 'the period' },
       { input: 'daysPerMonth', value: 30.436875, unit: 'days', source: 'configuration' },
