@@ -4,7 +4,7 @@ import { median, percentile } from './time.ts';
 
 /**
  * Self-service time to resolution (issue 4 §3): how long a successful SSPR flow takes, from the flow's
- * first progress event to its "succeeded" step. Helpdesk resolution time is in tickets.ts.
+ * first event to the record of the reset or unlock (see flows.ts). Helpdesk resolution time is in tickets.ts.
  */
 
 export interface SelfServiceTtr {
@@ -27,7 +27,7 @@ export function selfServiceTtrKpis(period: KpiPeriod, ttr: Maybe<SelfServiceTtr>
   const scope = { period };
   const flows = ttr.ok ? `the successful SSPR flows (${ttr.value.samples})` : 'the successful SSPR flows';
   const bounds =
-    'a flow is the flow-progress events sharing a correlation id (else one user\'s events between "started" and a terminal step), timed from its first event to its first "succeeded" step';
+    'a flow is the SSPR events sharing a correlation id (else one user\'s progress events up to a terminal step), timed from its first event to its successful "Reset password (self-service)" or "Unlock user account (self-service)" record (else its first "succeeded" step)';
   return [
     kpiFrom(
       scope,

@@ -181,6 +181,26 @@ describe('SSPR funnel', () => {
     ]);
   });
 
+  it('ends flows with their failed and blocked outcome records, counting the reasons those records give', async () => {
+    const record = (id: string, minute: number, outcome: 'failure' | 'blocked', reason?: string): SsprEvent =>
+      makeEvent({ action: 'sspr.reset', outcome, user: `${id}@contoso.com`, correlationId: id, at: `2026-03-11T09:${String(minute).padStart(2, '0')}:00Z`, ...(reason ? { reason } : {}) });
+    const report = await run([
+      s('g1', 0, 'userIdSubmitted'),
+      record('g1', 1, 'failure', "User's account has insufficient authentication methods defined"),
+      s('g2', 0, 'userIdSubmitted'),
+      s('g2', 1, 'verificationStarted'),
+      record('g2', 4, 'blocked', 'User entered too many invalid SMS verification codes and is blocked for 24 hours'),
+      s('g3', 0, 'userIdSubmitted'),
+      s('g3', 2, 'blocked', 'User tried too many times and is blocked for 24 hours'),
+      // Entra's "Blocked from self-service password reset" record without a reason repeats the step above.
+      record('g3', 2, 'blocked'),
+    ]);
+    expect(kpi(report, 'funnel.failed').value).toBe(1);
+    expect(kpi(report, 'funnel.blocked').value).toBe(2);
+    expect(kpi(report, 'resets.blocked').value).toBe(2);
+    expect(kpi(report, 'failures.topReasons').value).toBe(3);
+  });
+
   it('is not available without flow-progress events', async () => {
     expect(kpi(await run([]), 'funnel.completionRate')).toMatchObject({
       value: null,

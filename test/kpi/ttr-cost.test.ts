@@ -49,6 +49,18 @@ describe('self-service time to resolution', () => {
     expect(kpi(report, 'ttr.selfService.p90Minutes').value).toBe(10);
   });
 
+  it('times a flow to its "Reset password (self-service)" record, and ignores a reset logged without progress events', async () => {
+    const events = [
+      step('a@contoso.com', '2026-03-04T09:00:00Z', 'userIdSubmitted', 'r1'),
+      step('a@contoso.com', '2026-03-04T09:02:00Z', 'succeeded', 'r1'),
+      makeEvent({ action: 'sspr.reset', user: 'a@contoso.com', correlationId: 'r1', at: '2026-03-04T09:03:00Z' }),
+      makeEvent({ action: 'sspr.reset', user: 'b@contoso.com', correlationId: 'r2', at: '2026-03-04T10:00:00Z' }),
+    ];
+    const report = await run(events);
+    expect(kpi(report, 'ttr.selfService.medianMinutes').value).toBe(3);
+    expect(kpi(report, 'funnel.started').value).toBe(1);
+  });
+
   it('groups events without a correlation id per user, in time order', async () => {
     const events = [
       step('a@contoso.com', '2026-03-04T09:00:00Z', 'started'),
