@@ -1,4 +1,4 @@
-import type { SsprEvent } from '../core/event.ts';
+import type { Action, SsprEvent } from '../core/event.ts';
 import { SsprError } from '../core/errors.ts';
 import { adoptionKpis, resolveEligible } from './adoption.ts';
 import { ChannelTracker, channelKpis } from './channels.ts';
@@ -15,6 +15,21 @@ import { dayStart, DAY_MS, iso, periodDays, type AsOf, type PeriodMs } from './t
 
 export { formatKpiReport } from './format.ts';
 export { kpiReportSchema, type Kpi, type KpiReport } from './report.ts';
+
+/**
+ * The only actions the KPIs read: pass them as `queryEvents({ to, actions: kpiActions })` so sign-ins and
+ * other bulk records are never loaded.
+ */
+export const kpiActions: readonly Action[] = [
+  'sspr.reset',
+  'sspr.unlock',
+  'sspr.progress',
+  'registration.added',
+  'registration.removed',
+  'registration.completed',
+  'password.reset',
+  'account.unlock',
+];
 
 /** What `computeKpis` reads. Pure data: the caller (the CLI, the dashboard) does the store I/O. */
 export interface KpiInput {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestPaths } from '../../src/ingest/ingest.ts';
-import { computeKpis, type Kpi, type KpiReport } from '../../src/kpi/compute.ts';
+import { computeKpis, kpiActions, type Kpi, type KpiReport } from '../../src/kpi/compute.ts';
 import { kpiConfigSchema } from '../../src/kpi/config.ts';
 import type { KpiSnapshots } from '../../src/kpi/snapshots.ts';
 import type { Store } from '../../src/store/contract.ts';
@@ -134,5 +134,12 @@ describe('KPIs over ingested samples', () => {
     });
     expect(kpi(report, 'adoption.unregistered').breakdown?.users).toEqual([{ user: 'erin.moss@contoso.com', department: 'Finance', group: null }]);
     expect(kpi(report, 'methods.resetMix').breakdown?.methods?.map((r) => r.method)).toEqual(['authenticatorPush', 'sms']);
+  });
+
+  it('gives the same report when the store is asked only for the actions the KPIs read', async () => {
+    const snapshots = await snapshotsOf(store);
+    const all = await computeKpis({ events: store.queryEvents({ to: '2026-03-03T00:00:00.000Z' }), snapshots, period, config });
+    const some = await computeKpis({ events: store.queryEvents({ to: '2026-03-03T00:00:00.000Z', actions: kpiActions }), snapshots, period, config });
+    expect(some).toEqual(all);
   });
 });
