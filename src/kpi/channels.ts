@@ -1,7 +1,7 @@
 import type { ActorKind, SsprEvent } from '../core/event.ts';
 import { kpiFrom, kpiValue, none, some, type BreakdownRow, type Kpi, type KpiPeriod } from './report.ts';
 import { isPasswordTicket, type Ticket } from './snapshots.ts';
-import { DAY_MS, inPeriod, isBounded, isoDay, localPart, MINUTE_MS, weeksOf, type PeriodMs } from './time.ts';
+import { DAY_MS, inPeriod, isBounded, iso, isoDay, localPart, MINUTE_MS, weeksOf, type PeriodMs } from './time.ts';
 
 /**
  * Resets and unlocks by channel (issue 4 §2), with one reset counted once across planes:
@@ -10,8 +10,9 @@ import { DAY_MS, inPeriod, isBounded, isoDay, localPart, MINUTE_MS, weeksOf, typ
  * - an Entra admin reset and its writeback 4724 are one helpdesk reset;
  * - a 4724 by a human operator is one helpdesk reset; the "Change user password" that password-hash sync
  *   logs in Entra afterwards (`phs-echo`) is never counted, so the pair is counted once;
- * - a writeback 4724 with no Entra reset of the same user nearby counts as self-service (only on-prem
- *   logs were ingested for it);
+ * - a writeback 4724 with no Entra reset of the same user nearby, at a time the Entra audit logs cover,
+ *   is unexplained — no cloud reset asked for it — and is reported as such, never counted as a reset;
+ *   outside the Entra logs' time span (only on-prem logs were ingested for it) it counts as self-service;
  * - Entra logs one admin reset twice, "Reset password (by admin)" (Self-service Password Management) and
  *   "Reset user password" (Core Directory), with one correlation id: Entra records of one user sharing a
  *   correlation id are one reset (self-service when one of them is the SSPR record); admin records without
@@ -35,11 +36,19 @@ export interface CountedReset {
   source: 'entra-sspr' | 'ad-writeback-only' | 'entra-admin' | 'ad-human';
 }
 
+/** A writeback 4724 that no Entra reset explains although the Entra logs cover its time. */
+export interface UnexplainedWriteback {
+  t: number;
+  /** sAMAccountName (or UPN local part) of the account reset. */
+  account: string;
+}
+
 export interface ChannelTotals {
   selfResets: CountedReset[];
   helpdeskResets: CountedReset[];
   /** Writeback 4724s folded into the Entra reset they copy (not counted again), inside the period. */
   writebacksMatched: number;
+  unexplainedWritebacks: UnexplainedWriteback[];
   selfUnlocks: number[];
   helpdeskUnlocks: number[];
   blocked: number;
@@ -56,8 +65,15 @@ export class ChannelTracker {
   private readonly selfUnlocks: number[] = [];
   private readonly helpdeskUnlocks: number[] = [];
   private blocked = 0;
+  /** Time span of the Entra audit events seen: where a writeback without an Entra reset is unexplained. */
+  private entraFirst = Number.POSITIVE_INFINITY;
+  private entraLast = Number.NEGATIVE_INFINITY;
 
   observe(event: SsprEvent, t: number, inPeriodNow: boolean): void {
+    if (event.dataset === 'entra.audit') {
+      this.entraFirst = Math.min(this.entraFirst, t);
+      this.entraLast = Math.max(this.entraLast, t);
+    }
     if (event.action === 'sspr.reset') {
       if (event.outcome === 'success') this.mark(event, { t, kind: 'cloudSelf' }, event.correlationId);
       else if (event.outcome === 'blocked' && inPeriodNow) this.blocked += 1;
@@ -90,11 +106,13 @@ export class ChannelTracker {
       selfResets: [],
       helpdeskResets: [],
       writebacksMatched: 0,
+      unexplainedWritebacks: [],
       selfUnlocks: this.selfUnlocks,
       helpdeskUnlocks: this.helpdeskUnlocks,
       blocked: this.blocked,
     };
-    for (const marks of this.marks.values()) {
+    const covered = (t: number): boolean => t >= this.entraFirst - windowMs && t <= this.entraLast + windowMs;
+    for (const [account, marks] of this.marks) {
       const cloud = mergeCloudRecords(marks.filter((m) => m.kind === 'cloudSelf' || m.kind === 'cloudAdmin'), duplicateSeconds * 1000);
       const writebacks = marks.filter((m) => m.kind === 'writeback');
       const matched = matchNearest(writebacks, cloud, windowMs);
@@ -106,6 +124,7 @@ export class ChannelTracker {
       writebacks.forEach((w, i) => {
         if (!inPeriod(w.t, period)) return;
         if (matched.has(i)) out.writebacksMatched += 1;
+        else if (covered(w.t)) out.unexplainedWritebacks.push({ t: w.t, account });
         else out.selfResets.push({ t: w.t, source: 'ad-writeback-only' });
       });
       for (const m of marks) if (m.kind === 'onPremHuman' && inPeriod(m.t, period)) out.helpdeskResets.push({ t: m.t, source: 'ad-human' });
@@ -170,8 +189,9 @@ export function channelKpis(input: {
   const scope = { period: input.period };
   const selfBreakdown: BreakdownRow[] = [
     { source: 'Entra "Reset password (self-service)"', counted: countBy(t.selfResets, 'entra-sspr') },
-    { source: 'AD 4724 writeback, no Entra reset near it', counted: countBy(t.selfResets, 'ad-writeback-only') },
+    { source: 'AD 4724 writeback outside the Entra logs\' time span', counted: countBy(t.selfResets, 'ad-writeback-only') },
     { source: 'AD 4724 writeback of an Entra reset (same reset)', counted: 0, folded: t.writebacksMatched },
+    { source: 'AD 4724 writeback no Entra reset explains (resets.unexplainedWriteback)', counted: 0, folded: t.unexplainedWritebacks.length },
   ];
   const helpdeskBreakdown: BreakdownRow[] = [
     { source: 'AD 4724 by a human operator', counted: countBy(t.helpdeskResets, 'ad-human') },
@@ -185,7 +205,7 @@ export function channelKpis(input: {
         family: 'channels',
         label: 'Self-service password resets',
         unit: 'resets',
-        method: `Successful Entra "Reset password (self-service)" events in the period, plus AD 4724 resets by the sync account with no Entra reset of the same user (sAMAccountName = UPN local part) within ±${w} min; a writeback with one is the same reset and is not counted again.`,
+        method: `Successful Entra "Reset password (self-service)" events in the period; an AD 4724 by the sync account (writeback) with an Entra reset of the same user (sAMAccountName = UPN local part) within ±${w} min is that reset and not counted again, one outside the Entra logs' time span counts as a self-service reset, one inside it without an Entra reset is unexplained and not counted.`,
         breakdown: { sources: selfBreakdown },
       },
       t.selfResets.length,
@@ -236,6 +256,20 @@ export function channelKpis(input: {
     ...(isBounded(input.periodMs) ? { breakdown: { byWeek: weekly(input, input.periodMs) } } : {}),
   };
   kpis.push(kpiFrom(scope, shareFields, all > 0 ? some(t.selfResets.length / all) : none('no password resets in the period')));
+  kpis.push(
+    kpiValue(
+      scope,
+      {
+        id: 'resets.unexplainedWriteback',
+        family: 'posture',
+        label: 'Unexplained writeback resets (AD 4724 by the sync account)',
+        unit: 'resets',
+        method: `AD 4724 password resets by the sync account in the period with no Entra reset of the same user within ±${w} min although the Entra audit logs cover that time: nothing in the cloud asked for them, so someone may be using the sync account.`,
+        breakdown: { resets: t.unexplainedWritebacks.map((u) => ({ account: u.account, at: iso(u.t) })) },
+      },
+      t.unexplainedWritebacks.length,
+    ),
+  );
   kpis.push(
     kpiValue(
       scope,

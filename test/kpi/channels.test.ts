@@ -82,22 +82,43 @@ describe('resets by channel', () => {
     expect(kpi(report, 'resets.helpdesk').value).toBe(0);
   });
 
-  it('counts a writeback with no Entra reset nearby as a self-service reset, and keeps two real resets apart', async () => {
+  it('keeps two real resets of one user apart, and reports a writeback no Entra reset explains instead of counting it', async () => {
     const report = await run([
-      writeback('erin', '2026-03-06T08:00:00Z'),
       entraReset('frank@contoso.com', '2026-03-06T09:00:00Z'),
       writeback('frank', '2026-03-06T09:00:05Z'),
       entraReset('frank@contoso.com', '2026-03-06T13:00:00Z'),
       writeback('frank', '2026-03-06T13:00:03Z'),
-      // Outside the ±30 min window of any Entra reset: its own reset.
-      writeback('frank', '2026-03-06T15:00:00Z'),
+      // Outside the ±30 min window of any Entra reset, while Entra logs cover the time: unexplained.
+      writeback('frank', '2026-03-06T11:00:00Z'),
+      writeback('erin', '2026-03-06T12:00:00Z'),
     ]);
-    expect(kpi(report, 'resets.selfService').value).toBe(4);
+    expect(kpi(report, 'resets.selfService').value).toBe(2);
     expect(kpi(report, 'resets.selfService').breakdown?.sources).toEqual([
       { source: 'Entra "Reset password (self-service)"', counted: 2 },
-      { source: 'AD 4724 writeback, no Entra reset near it', counted: 2 },
+      { source: "AD 4724 writeback outside the Entra logs' time span", counted: 0 },
       { source: 'AD 4724 writeback of an Entra reset (same reset)', counted: 0, folded: 2 },
+      { source: 'AD 4724 writeback no Entra reset explains (resets.unexplainedWriteback)', counted: 0, folded: 2 },
     ]);
+    const unexplained = kpi(report, 'resets.unexplainedWriteback');
+    expect(unexplained.value).toBe(2);
+    expect(unexplained.breakdown?.resets).toEqual([
+      { account: 'frank', at: '2026-03-06T11:00:00.000Z' },
+      { account: 'erin', at: '2026-03-06T12:00:00.000Z' },
+    ]);
+  });
+
+  it('counts writebacks as self-service resets where no Entra logs were ingested for their time', async () => {
+    const report = await run([
+      writeback('gus', '2026-03-03T08:00:00Z'),
+      writeback('hal', '2026-03-04T08:00:00Z'),
+      // Entra logs run from the 20th to the 25th: the writebacks above are outside their span, ida's inside.
+      makeEvent({ action: 'sspr.unlock', user: 'ida@contoso.com', at: '2026-03-20T09:00:00Z' }),
+      writeback('ida', '2026-03-21T08:00:00Z'),
+      makeEvent({ action: 'sspr.unlock', user: 'ida@contoso.com', at: '2026-03-25T09:00:00Z' }),
+    ]);
+    expect(kpi(report, 'resets.selfService').value).toBe(2);
+    expect(kpi(report, 'resets.unexplainedWriteback').value).toBe(1);
+    expect(kpi(report, 'resets.selfService').breakdown?.sources?.[1]).toEqual({ source: "AD 4724 writeback outside the Entra logs' time span", counted: 2 });
   });
 
   it('ignores failed resets, 4724 by services, and a writeback whose Entra reset fell before the period', async () => {
