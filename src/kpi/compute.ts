@@ -147,10 +147,13 @@ export async function computeKpis(input: KpiInput): Promise<KpiReport> {
   return kpiReportSchema.parse({ period, asOf: asOf.iso, kpis });
 }
 
-/** The instant of point-in-time KPIs: `--to`, else all stored data (named by the latest event day or snapshot). */
+/**
+ * The instant of point-in-time KPIs: `--to`, else all stored data, named by the later of the period end and
+ * the latest registration snapshot (the user and privileged lists are dated by their files, not their content).
+ */
 function asOfOf(to: number | undefined, periodTo: number | undefined, snapshots: ReturnType<typeof parseSnapshots>): AsOf {
   if (to !== undefined) return { t: to, iso: iso(to), phrase: iso(to) };
-  const latest = [periodTo, ...[...snapshots.users, ...snapshots.registration, ...snapshots.privileged].map((s) => s.takenAt)].filter(
+  const latest = [periodTo, ...snapshots.registration.map((s) => s.takenAt)].filter(
     (t): t is number => t !== undefined,
   );
   if (latest.length === 0) return { t: Number.POSITIVE_INFINITY, iso: null, phrase: 'the end of the stored data' };
