@@ -1,9 +1,13 @@
 import { isSsprError } from '../core/errors.ts';
 import { EXIT, parseCommandArgs, type Command, type CommandIo } from './command.ts';
+import { demoCommand } from './commands/demo.ts';
+import { detectCommand } from './commands/detect.ts';
 import { eventsCommand } from './commands/events.ts';
+import { findingsCommand } from './commands/findings.ts';
 import { ingestCommand } from './commands/ingest.ts';
+import { kpiCommand } from './commands/kpi.ts';
 
-const commands: readonly Command[] = [ingestCommand, eventsCommand];
+const commands: readonly Command[] = [demoCommand, ingestCommand, eventsCommand, detectCommand, findingsCommand, kpiCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

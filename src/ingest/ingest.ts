@@ -79,7 +79,7 @@ class IngestRun {
   private events: SsprEvent[] = [];
   private eventSources: string[] = [];
   private bad: QuarantinedRecord[] = [];
-  private rows = new Map<SnapshotKind, Record<string, unknown>[]>();
+  private rows = new Map<SnapshotKind, { source: string; rows: Record<string, unknown>[] }>();
   private file = '';
 
   constructor(store: Store, summary: IngestSummary, options: IngestOptions) {
@@ -178,10 +178,9 @@ class IngestRun {
         this.reject(source, locator, result.code, result.message, raw);
         return;
       case 'row': {
-        const list = this.rows.get(result.snapshot) ?? [];
-        list.push(result.row);
-        this.rows.set(result.snapshot, list);
-        this.count(source, 'accepted');
+        const entry = this.rows.get(result.snapshot) ?? { source, rows: [] };
+        entry.rows.push(result.row);
+        this.rows.set(result.snapshot, entry);
         return;
       }
       case 'event': {
@@ -253,9 +252,11 @@ class IngestRun {
   }
 
   private async saveSnapshots(path: string): Promise<void> {
-    for (const [kind, rows] of this.rows) {
+    for (const [kind, { source, rows }] of this.rows) {
       const takenAt = this.options.asOf ?? exportDate(rows) ?? (await stat(path)).mtime.toISOString();
-      await this.store.saveSnapshot({ kind, takenAt, source: path, rows });
+      // Rows count as accepted once their snapshot is stored; the same export again is all duplicates.
+      const stored = await this.store.saveSnapshot({ kind, takenAt, source: path, rows });
+      this.count(source, stored ? 'accepted' : 'duplicates', rows.length);
       this.summary.snapshots.push({ kind, source: path, rows: rows.length, takenAt });
     }
   }

@@ -68,6 +68,8 @@ export interface Store {
    * `lastSeq` is the cursor for the next call. This is how detection runs incrementally.
    */
   readNewEvents(afterSeq: number, limit: number): Promise<{ events: SsprEvent[]; lastSeq: number }>;
+  /** The ingest sequence of the newest stored event (0 when empty). */
+  lastSeq(): Promise<number>;
   /**
    * Hints that about `expectedEvents` events are coming in one run, so a backend may defer index upkeep
    * (SQLite drops and rebuilds secondary indexes; Elasticsearch would pause refresh). `endBulkLoad` restores
@@ -84,7 +86,8 @@ export interface Store {
   setFindingStatus(id: string, status: FindingStatus): Promise<boolean>;
   getCheckpoint(key: string): Promise<string | undefined>;
   setCheckpoint(key: string, value: string): Promise<void>;
-  saveSnapshot(snapshot: DirectorySnapshot): Promise<void>;
+  /** Stores a snapshot; false when the same export (kind, date, rows) is already stored. */
+  saveSnapshot(snapshot: DirectorySnapshot): Promise<boolean>;
   /** Snapshots of a kind, oldest first. */
   listSnapshots(kind: SnapshotKind): Promise<DirectorySnapshot[]>;
   close(): Promise<void>;

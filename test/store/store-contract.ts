@@ -84,6 +84,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       const next = await store.readNewEvents(first.lastSeq, 10);
       expect(next.events.map((e) => e.id)).toEqual(['s:3']);
       expect((await store.readNewEvents(next.lastSeq, 10)).events).toEqual([]);
+      expect(await store.lastSeq()).toBe(next.lastSeq);
     });
 
     it('keeps quarantined records whole with their reason, once', async () => {
@@ -133,9 +134,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     it('keeps directory snapshots by kind, oldest first, and the same export once', async () => {
       const later = { kind: 'users' as const, takenAt: '2026-03-09T00:00:00.000Z', source: 'users.csv', rows: [{ upn: 'b' }] };
       const earlier = { kind: 'users' as const, takenAt: '2026-03-02T00:00:00.000Z', source: 'users.csv', rows: [{ upn: 'a' }] };
-      await store.saveSnapshot(later);
-      await store.saveSnapshot(earlier);
-      await store.saveSnapshot(earlier);
+      expect(await store.saveSnapshot(later)).toBe(true);
+      expect(await store.saveSnapshot(earlier)).toBe(true);
+      expect(await store.saveSnapshot(earlier)).toBe(false);
       expect(await store.listSnapshots('users')).toEqual([earlier, later]);
       expect(await store.listSnapshots('tickets')).toEqual([]);
     });
