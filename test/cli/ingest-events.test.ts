@@ -56,7 +56,7 @@ describe('a generated tenant ingested twice', () => {
   it('accounts for every record the first time and adds nothing the second time', async () => {
     const db = join(dir, 's.db');
     const paths = ['entra', 'ad', 'directory'].map((d) => join(dir, 'tenant', d));
-    const first = JSON.parse((await runCli(['ingest', ...paths, '--db', db, '--json'])).stdout) as Record<string, number>;
+    const first = JSON.parse((await runCli(['ingest', ...paths, '--db', db, '--json'])).stdout) as { read: number; accepted: number; skipped: number; duplicates: number; quarantined: number };
     const logRecords = Object.values(files).reduce((a, b) => a + b, 0);
     expect(first.quarantined).toBe(0);
     expect(first.read).toBe(first.accepted + first.skipped + first.duplicates);
@@ -65,7 +65,7 @@ describe('a generated tenant ingested twice', () => {
     const stored = JSON.parse((await runCli(['events', '--db', db, '--limit', '10000000', '--json'])).stdout) as Array<{ id: string }>;
     expect(new Set(stored.map((e) => e.id)).size).toBe(stored.length);
 
-    const second = JSON.parse((await runCli(['ingest', ...paths, '--db', db, '--json'])).stdout) as Record<string, number>;
+    const second = JSON.parse((await runCli(['ingest', ...paths, '--db', db, '--json'])).stdout) as typeof first;
     expect(second).toMatchObject({ read: first.read, accepted: 0, duplicates: first.accepted + first.duplicates, quarantined: 0 });
     const again = JSON.parse((await runCli(['events', '--db', db, '--limit', '10000000', '--json'])).stdout) as unknown[];
     expect(again.length).toBe(stored.length);
