@@ -92,3 +92,19 @@ export const none = <T>(why: string): Maybe<T> => ({ ok: false, why });
 export function kpiFrom(scope: KpiScope, fields: KpiFields, value: Maybe<number>): Kpi {
   return value.ok ? kpiValue(scope, fields, value.value) : kpiUnavailable(scope, fields, value.why);
 }
+
+/** The KPI ids scripts rely on (issue 4 §7): never renamed, only added to. */
+export const stableKpiIds = [
+  'adoption.rate',
+  'adoption.registered',
+  'adoption.eligible',
+  'resets.selfService',
+  'unlocks.selfService',
+  'resets.helpdesk',
+  'ticketReduction.rate',
+  'ttr.selfService.medianMinutes',
+  'ttr.helpdesk.medianMinutes',
+  'cost.savedPerMonth',
+  'methods.weakShare',
+  'funnel.completionRate',
+] as const;

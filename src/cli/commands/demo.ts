@@ -4,7 +4,7 @@ import { configPath, loadConfig } from '../../core/config.ts';
 import { ingestPaths } from '../../ingest/ingest.ts';
 import { parseKpiConfig } from '../../kpi/config.ts';
 import { formatValue } from '../../kpi/format.ts';
-import type { KpiReport } from '../../kpi/report.ts';
+import { stableKpiIds, type KpiReport } from '../../kpi/report.ts';
 import { runDetection } from '../../pipeline/run-detection.ts';
 import { SsprError } from '../../core/errors.ts';
 import { EXIT, dbPath, openStore, stringOption, type Command } from '../command.ts';
@@ -72,23 +72,8 @@ export const demoCommand: Command = {
 };
 
 /** The KPIs scripts rely on, one line each; `sspr kpi` prints every KPI with its method and breakdowns. */
-const HEADLINE = [
-  'adoption.rate',
-  'adoption.registered',
-  'adoption.eligible',
-  'resets.selfService',
-  'unlocks.selfService',
-  'resets.helpdesk',
-  'ticketReduction.rate',
-  'ttr.selfService.medianMinutes',
-  'ttr.helpdesk.medianMinutes',
-  'cost.savedPerMonth',
-  'methods.weakShare',
-  'funnel.completionRate',
-];
-
 function kpiHeadline(report: KpiReport): string {
-  const rows = HEADLINE.map((id) => report.kpis.find((k) => k.id === id)).filter((k) => k !== undefined);
+  const rows = stableKpiIds.map((id) => report.kpis.find((k) => k.id === id)).filter((k) => k !== undefined);
   const width = Math.max(...rows.map((k) => k.label.length));
   return `${rows.map((k) => `  ${k.label.padEnd(width)}  ${(k.available ? formatValue(k) : (k.why ?? 'not available')).padStart(12)}  ${k.id}`).join('\n')}\n`;
 }
