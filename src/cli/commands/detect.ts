@@ -1,4 +1,5 @@
 import { configPath, loadConfig } from '../../core/config.ts';
+import { logger } from '../../core/logger.ts';
 import { runDetection, type DetectionRun } from '../../pipeline/run-detection.ts';
 import { EXIT, openStore, stringOption, timeOption, type Command } from '../command.ts';
 
@@ -20,6 +21,7 @@ export const detectCommand: Command = {
         ...(since !== undefined ? { since } : {}),
         ...(until !== undefined ? { until } : {}),
       });
+      logger.child({ module: 'detect' }).info(run, 'detection finished');
       io.stdout(values.json ? `${JSON.stringify(run)}\n` : describeRun(run));
       return EXIT.ok;
     } finally {

@@ -1,4 +1,5 @@
 import { SsprError } from '../../core/errors.ts';
+import { logger } from '../../core/logger.ts';
 import { formatIds } from '../../ingest/formats/index.ts';
 import { ingestPaths, type IngestSummary } from '../../ingest/ingest.ts';
 import { EXIT, openStore, stringOption, timeOption, type Command } from '../command.ts';
@@ -34,6 +35,8 @@ export const ingestCommand: Command = {
       });
       if (io.interactive) io.stderr('\r\x1b[K');
       const seconds = (performance.now() - started) / 1000;
+      const { bySource: _bySource, snapshots: _snapshots, ...counts } = summary;
+      logger.child({ module: 'ingest' }).info({ ...counts, seconds }, 'ingest finished');
       io.stdout(values.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, seconds));
       return summary.quarantined > 0 ? EXIT.partial : EXIT.ok;
     } finally {
