@@ -20,6 +20,11 @@ export interface StepContext {
   watermark: number;
   /** True on the last step of a run: close every open window that has enough to judge. */
   final: boolean;
+  /**
+   * Epoch ms of `events[i]`, computed once per event by the engine so that no detector parses a timestamp
+   * again. Absent when a caller steps a detector directly; use `eventTime` (detectors/lib/time.ts).
+   */
+  times?: readonly number[];
 }
 
 export interface StepResult<S> {
