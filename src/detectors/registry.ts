@@ -1,7 +1,10 @@
+import { impossibleTravel } from './impossible-travel.ts';
 import { lockoutStorm } from './lockout-storm.ts';
+import { mfaFatigue } from './mfa-fatigue.ts';
 import { privilegedReset } from './privileged-reset.ts';
 import { resetSpike } from './reset-spike.ts';
 import { resetSpray } from './reset-spray.ts';
+import { takeoverChain } from './takeover-chain.ts';
 import type { Detector } from './types.ts';
 
 /**
@@ -14,6 +17,9 @@ export const detectors: readonly Detector[] = [
   resetSpray,
   privilegedReset,
   lockoutStorm,
+  impossibleTravel,
+  mfaFatigue,
+  takeoverChain,
 ];
 
 /** The registered detector with this id, or undefined. */

@@ -1,0 +1,316 @@
+import { z } from 'zod';
+import type { SsprEvent } from '../core/event.ts';
+import type { Finding } from '../core/finding.ts';
+import defaultsJson from './defaults/takeover-chain.json' with { type: 'json' };
+import { findingId } from './finding-id.ts';
+import { isInteractive, networkParamsShape, observeEvent, placeLabel, SharedNetworks, type NetSighting } from './geo.ts';
+import type { NetworkInfo } from './ip-net.ts';
+import { emptyKeyed, KeyedWriter, type KeyedMap } from './keyed-state.ts';
+import { addCapped } from './lib/case-file.ts';
+import { DAY_MS, eventTime, HOUR_MS, isoOf, MINUTE_MS } from './lib/time.ts';
+import type { Detector, DetectorMeta } from './types.ts';
+
+/**
+ * takeover-chain: account takeover through SSPR. A self-service reset (or unlock), then security-info changes,
+ * then an interactive sign-in, within `chainHours`, from a place new for the user.
+ *
+ * Anchors: Sentinel "Suspicious Sign In Followed by MFA Modification" (UEBA investigation priority > 9 on a sign-in
+ * joined to a security-info change −30 min..+1 h, run daily) and Elastic's Okta "Attempt to Reset MFA Factors"
+ * (any factor reset, severity low). What this does better:
+ * - It follows the SSPR path itself (reset → new method → sign-in), the one a SIM-swap or phished-answers
+ *   attacker takes, and needs no UEBA licence: "new" is judged against the user's own 30-day history of
+ *   networks (/24, /48), cities and countries, kept bounded per user.
+ * - Quiet for the common benign case (a user resets and registers a new phone from home) and for shared
+ *   corporate / VPN networks, which are learned from the data (or listed in `trustedNetworks`).
+ * - The baseline is not poisoned by the attack: while a chain is open no new place is learned for that user,
+ *   and only successful events teach places and shared networks (a spraying address never becomes "shared").
+ * - Streamed: high as soon as the reset and a registration change are in, updated to critical by the sign-in
+ *   (same finding id), in any order after the reset.
+ *
+ * Defaults (defaults/takeover-chain.json) and why:
+ * - `chainHours` 4: the steps of one takeover come within minutes to an hour (Sentinel joins −30 min..+1 h); four
+ *   hours also catches an attacker who resets, then registers at the next sign-in prompt after a break.
+ * - `learningDays` 30, `minHistoryHours` 24: "new" means not seen for this user in 30 days, judged only once the
+ *   user has been watched for a day (from their first interactive sign-in) and has at least one known place;
+ *   before that every place is new (a new hire's first day). Interactive sign-ins teach places; through a
+ *   shared network they teach its city and country, not the network.
+ * - `maxPlacesPerUser` 32 networks, cities and countries, least recently seen dropped first.
+ * - Shared networks as in impossible-travel: 3 users on an address or 10 on a /24 (/48) within 7 days.
+ */
+
+/** Params of `takeover-chain`, validated once at start-up; unknown keys are refused. */
+export const takeoverChainParamsSchema = z
+  .object({
+    chainHours: z.number().positive(),
+    learningDays: z.number().positive(),
+    minHistoryHours: z.number().nonnegative(),
+    maxPlacesPerUser: z.number().int().min(3),
+    maxEvidence: z.number().int().min(3),
+    ...networkParamsShape,
+  })
+  .strict();
+/** Params of `takeover-chain` (units in the names). */
+export type TakeoverChainParams = z.infer<typeof takeoverChainParamsSchema>;
+
+/** A place a user was seen at: key (`n:` network, `ci:` city, `c:` country), first and last seen (epoch ms). */
+interface Place {
+  k: string;
+  first: number;
+  last: number;
+}
+
+/** One step of a chain, judged when it arrived. */
+interface ChainStep {
+  t: number;
+  id: string;
+  what: string;
+  place: string;
+  isNew: boolean;
+  newCountry: boolean;
+  ip?: string;
+}
+
+interface Chain {
+  start: number;
+  resets: ChainStep[];
+  regs: ChainStep[];
+  signin?: ChainStep;
+}
+
+/** A user's watch start, places, open chain, and newest event processed (time, id): older ones are replays. */
+interface UserTk {
+  since: number;
+  places: Place[];
+  chain?: Chain;
+  wt: number;
+  wid: string;
+}
+
+/** State of `takeover-chain`: per-user places and open chain, and the tenant's network sightings. */
+export interface TakeoverChainState {
+  version: 1;
+  users: KeyedMap<UserTk>;
+  nets: KeyedMap<NetSighting>;
+  /** Event time (epoch ms) of the next eviction sweep. */
+  sweepAt: number;
+  /** Newest event time processed (epoch ms): events older than it by the learning horizon are replays. */
+  lastT: number;
+}
+
+const ID = 'takeover-chain';
+const HOUR = HOUR_MS;
+const MIN = MINUTE_MS;
+const REGISTRATION = new Set(['registration.added', 'registration.changed', 'registration.removed']);
+
+/** Metadata shown to analysts. */
+export const takeoverChainMeta: DetectorMeta = {
+  title: 'Account takeover through SSPR: reset, new security info and sign-in from a new place',
+  severity: 'high',
+  attack: ['T1078.004', 'T1098.005', 'T1556.006'],
+  falsePositives: [
+    'A user who lost their phone while travelling, resets and registers the new one from the hotel.',
+    'A user on a new home ISP or mobile carrier network in a city not seen before.',
+  ],
+  triage:
+    'Call the user on a known number (not the newly registered one). If they did not reset, block sign-in, revoke ' +
+    'sessions, remove the security info registered in the chain and reset the password through the helpdesk.',
+};
+
+type StepKind = 'reset' | 'registration' | 'signin';
+
+function stepKind(e: SsprEvent): StepKind | undefined {
+  if (e.actor.kind !== 'self' && e.actor.kind !== 'unknown') return undefined;
+  if ((e.action === 'sspr.reset' || e.action === 'sspr.unlock') && e.outcome === 'success') return 'reset';
+  if (REGISTRATION.has(e.action) && e.outcome !== 'failure' && e.outcome !== 'blocked') return 'registration';
+  return e.action === 'signin' && e.outcome === 'success' && isInteractive(e) ? 'signin' : undefined;
+}
+
+/**
+ * Only successful interactive sign-ins teach places. SSPR and registration steps are what gets judged (an SSPR
+ * flow's first steps precede the reset and would teach the attacker's network), and token refreshes egress
+ * through cloud regions.
+ */
+function teaches(e: SsprEvent): boolean {
+  return e.action === 'signin' && e.outcome === 'success' && isInteractive(e) && (e.actor.kind === 'self' || e.actor.kind === 'unknown');
+}
+
+/** Place keys of an event: network, city, country. */
+function placeKeys(e: SsprEvent, net: NetworkInfo | undefined): { net?: string; city?: string; country?: string } {
+  const geo = e.source?.geo;
+  const country = geo?.country?.toUpperCase();
+  return {
+    ...(net ? { net: `n:${net.prefix}` } : {}),
+    ...(geo?.city ? { city: `ci:${country ?? '?'}/${geo.city.toLowerCase()}` } : {}),
+    ...(country ? { country: `c:${country}` } : {}),
+  };
+}
+
+const copyUser = (u: UserTk): UserTk => ({
+  since: u.since,
+  wt: u.wt,
+  wid: u.wid,
+  places: u.places.slice(),
+  ...(u.chain ? { chain: { ...u.chain, resets: u.chain.resets.slice(), regs: u.chain.regs.slice() } } : {}),
+});
+
+function stepText(e: SsprEvent, kind: StepKind): string {
+  if (kind === 'reset') return e.action === 'sspr.unlock' ? 'SSPR unlock' : 'SSPR reset';
+  if (kind === 'signin') return 'sign-in';
+  return `security info ${e.action.slice('registration.'.length)} (${e.authMethod ?? 'method'})`;
+}
+
+const describe = (s: ChainStep): string => `${s.what} from ${s.place}${s.isNew ? ' (new)' : ''}`;
+
+function toFinding(user: string, u: UserTk, chain: Chain, p: TakeoverChainParams, now: number): Finding {
+  const reset = chain.resets[0] as ChainStep;
+  const steps = [...chain.resets, ...chain.regs, ...(chain.signin ? [chain.signin] : [])];
+  const resetNew = chain.resets.some((s) => s.isNew);
+  const regNew = chain.regs.some((s) => s.isNew);
+  const critical = resetNew && regNew && chain.signin?.isNew === true;
+  const firstReg = chain.regs[0] as ChainStep;
+  const mins = (s: ChainStep): number => Math.round((s.t - reset.t) / MIN);
+  const end = Math.max(...steps.map((s) => s.t));
+  const fresh = now - p.learningDays * DAY_MS;
+  const known = (prefix: string): string[] => u.places.filter((x) => x.k.startsWith(prefix) && x.last > fresh).map((x) => x.k.slice(prefix.length)).sort();
+  const newSteps = [resetNew ? 'reset' : '', regNew ? 'registration' : '', chain.signin?.isNew ? 'signin' : ''].filter((s) => s !== '');
+  const summary =
+    `${user}: ${describe(reset)}, then ${describe(firstReg)} ${mins(firstReg)} min later` +
+    (chain.signin ? `, then ${describe(chain.signin)} ${mins(chain.signin)} min later` : '');
+  const text =
+    `Within ${p.chainHours} h of an SSPR reset the user's security info changed ${chain.regs.length} time(s)` +
+    (chain.signin ? ' and the user signed in' : ', with no sign-in yet') +
+    `. New for this user (not seen in ${p.learningDays} days, not a shared or trusted network): ${newSteps.join(', ')}.` +
+    (steps.some((s) => s.newCountry) ? ' At least one step came from a country never seen for this user.' : '');
+  const ips: string[] = [];
+  const places: string[] = [];
+  for (const s of steps) {
+    addCapped(ips, s.ip, p.maxEvidence);
+    addCapped(places, s.place, p.maxEvidence);
+  }
+  return {
+    id: findingId(ID, `user:${user}`, chain.start),
+    detector: ID,
+    key: `user:${user}`,
+    severity: critical ? 'critical' : 'high',
+    status: 'open',
+    user,
+    ips,
+    firstSeen: isoOf(chain.start),
+    lastSeen: isoOf(end),
+    summary,
+    explanation: {
+      window: { start: isoOf(chain.start), end: isoOf(end) },
+      threshold: { chainHours: p.chainHours, learningDays: p.learningDays, minHistoryHours: p.minHistoryHours },
+      baseline: {
+        knownCountries: known('c:').join(', '),
+        knownCities: known('ci:').join(', '),
+        knownNetworks: known('n:').length,
+        historyHours: Math.round((reset.t - u.since) / HOUR),
+      },
+      observed: {
+        newSteps: newSteps.join(','),
+        newCountry: steps.some((s) => s.newCountry),
+        registrations: chain.regs.length,
+        minutesToRegistration: mins(firstReg),
+        ...(chain.signin ? { minutesToSignin: mins(chain.signin), signinFromNewPlace: chain.signin.isNew } : {}),
+      },
+      text,
+    },
+    evidence: steps.map((s) => s.id).slice(0, p.maxEvidence),
+    attack: [...takeoverChainMeta.attack],
+    entities: { users: [user], ips, locations: places },
+  };
+}
+
+/** The takeover-chain detector. */
+export const takeoverChain: Detector<TakeoverChainParams, TakeoverChainState> = {
+  id: ID,
+  meta: takeoverChainMeta,
+  paramsSchema: takeoverChainParamsSchema,
+  defaults: takeoverChainParamsSchema.parse(defaultsJson),
+  initialState: () => ({ version: 1, users: emptyKeyed(), nets: emptyKeyed(), sweepAt: 0, lastT: 0 }),
+  step(state, events, p, ctx) {
+    const users = new KeyedWriter(state.users);
+    const nets = new SharedNetworks(state.nets, p);
+    const chainMs = p.chainHours * HOUR;
+    const learnMs = p.learningDays * DAY_MS;
+    // A known place's last-seen time is refreshed at most this often: 1/720 of the horizon (1 h at 30 days).
+    const refreshMs = learnMs / 720;
+    const out = new Map<string, Finding>();
+    let sweepAt = state.sweepAt;
+    let lastT = state.lastT;
+    for (let i = 0; i < events.length; i += 1) {
+      const e = events[i] as SsprEvent;
+      const t = eventTime(events, ctx, i);
+      if (t < lastT - learnMs) continue;
+      lastT = Math.max(lastT, t);
+      if (t >= sweepAt) {
+        users.sweep((u) => u.since > t - learnMs || u.places.some((x) => x.last > t - learnMs) || (u.chain !== undefined && u.chain.start > t - chainMs));
+        nets.sweep(t);
+        sweepAt = t + Math.min(learnMs, p.sharedHorizonHours * HOUR) / 8;
+      }
+      const kind = stepKind(e);
+      const learn = teaches(e);
+      if (kind === undefined && !learn) continue;
+      const key = `u:${e.user.name}`;
+      const stored = users.get(key);
+      // Replays and events later than the engine's lateness: never older than what this user already had.
+      if (stored && (t < stored.wt || (t === stored.wt && e.id <= stored.wid))) continue;
+      const create = (): UserTk => ({ since: t, places: [], wt: t, wid: e.id });
+      const seen = observeEvent(nets, e, t, learn);
+      const trust = seen?.trust;
+      // A shared network is never new and never learned as the user's network; its city still is a place they were.
+      const keys = placeKeys(e, trust ? undefined : seen?.net);
+      if (kind === undefined) {
+        // Pure learning: skip the write when every key is known and was refreshed recently.
+        const ks = [keys.net, keys.city, keys.country].filter((k): k is string => k !== undefined);
+        if (ks.length === 0 || (stored && ks.every((k) => stored.places.some((x) => x.k === k && x.last > t - refreshMs)))) continue;
+      }
+      const u = users.edit(key, copyUser, create);
+      u.wt = t;
+      u.wid = e.id;
+      if (u.chain && t > u.chain.start + chainMs) delete u.chain;
+      const fresh = t - learnMs;
+      const has = (k: string | undefined): boolean | undefined => (k === undefined ? undefined : u.places.some((x) => x.k === k && x.last > fresh));
+      let changed = false;
+      if (kind === 'reset' || (kind !== undefined && u.chain)) {
+        const baseline = u.since <= t - p.minHistoryHours * HOUR && u.places.length > 0;
+        const netKnown = has(keys.net);
+        const cityKnown = has(keys.city);
+        const isNew = baseline && trust === undefined && (netKnown !== undefined || cityKnown !== undefined) && !netKnown && !cityKnown;
+        const s: ChainStep = { t, id: e.id, what: stepText(e, kind), place: placeLabel(e.source?.geo, e.source?.ip), isNew, newCountry: isNew && has(keys.country) === false };
+        if (e.source?.ip !== undefined) s.ip = e.source.ip;
+        const c = u.chain;
+        if (!c) {
+          u.chain = { start: t, resets: [s], regs: [] };
+        } else if (kind === 'reset' || kind === 'registration') {
+          const list = kind === 'reset' ? c.resets : c.regs;
+          if (list.length < p.maxEvidence) {
+            list.push(s);
+            changed = true;
+          }
+        } else if (!c.signin || (!c.signin.isNew && isNew)) {
+          c.signin = s;
+          changed = true;
+        }
+      }
+      if (learn) {
+        const open = u.chain !== undefined;
+        for (const k of [keys.net, keys.city, keys.country]) {
+          if (k === undefined) continue;
+          const at = u.places.findIndex((x) => x.k === k);
+          if (at >= 0) u.places[at] = { ...(u.places[at] as Place), last: t };
+          else if (!open) u.places.push({ k, first: t, last: t });
+        }
+        u.places = u.places.filter((x) => x.last > fresh);
+        if (u.places.length > p.maxPlacesPerUser) u.places = [...u.places].sort((a, b) => b.last - a.last).slice(0, p.maxPlacesPerUser);
+      }
+      const c = u.chain;
+      if (changed && c && c.regs.length > 0 && (c.resets.some((s) => s.isNew) || c.regs.some((s) => s.isNew))) {
+        const f = toFinding(e.user.name, u, c, p, t);
+        out.set(f.id, f);
+      }
+    }
+    return { state: { version: 1, users: users.commit(), nets: nets.commit(), sweepAt, lastT }, findings: [...out.values()] };
+  },
+};
