@@ -29,10 +29,13 @@ import type { Detector, DetectorMeta } from './types.ts';
  * - The A→B→A bounce: one far-away stop between two home events inside `bounceWindowMinutes` is flagged even
  *   when each leg alone stays under the speed limit, and raises an open incident to high.
  * - SSPR and registration steps count as presence, not just sign-ins: password-reset abuse rarely signs in first.
+ *   A flow's progress counts only from a passed verification on (typing someone's user name is not presence).
  * - Replays and events later than the engine's lateness never change a finding: an event older than the user's
  *   newest point, or older than the retention horizon, is ignored.
- * Non-interactive sign-ins are not presence (token refreshes egress through cloud regions), so replay of a
- * stolen token that never signs in interactively is out of reach here.
+ * Non-interactive sign-ins from a device the log names are not presence: a phone's or laptop's own token
+ * refreshes follow the device wherever its carrier gateway or relay geolocates. A non-interactive sign-in that
+ * names no device is a token used by a client the tenant does not know, which is how a stolen refresh token is
+ * replayed (AiTM phishing kits, infostealer cookies), so it counts as presence (`devicelessTokenIsPresence`).
  *
  * Defaults (defaults/impossible-travel.json) and why:
  * - `maxSpeedKmh` 1000: above the gate-to-gate speed of any scheduled subsonic flight, including jet-stream
@@ -49,6 +52,9 @@ import type { Detector, DetectorMeta } from './types.ts';
  * - Shared networks: an address used by 3 users, or a /24 (/48) by 10, within 7 days (a household has fewer
  *   users on one address, a corporate NAT or VPN pool many more). Office: at least 3 voters, 80% of whom were
  *   last seen on their own network within `officeRadiusKm` 150 (a commute) of the network's location.
+ * - `devicelessTokenIsPresence` true: in the generated tenants half the stolen-credential incidents only
+ *   replay a token, never signing in interactively; turn it off where unregistered personal devices refresh
+ *   tokens through far-away carrier gateways without a device name in the log.
  * - `lowConfidenceNetworks` holds only RFC-defined blocks that never move: 100.64.0.0/10 (RFC 6598 carrier-grade
  *   NAT) and 64:ff9b::/96 (RFC 6052 NAT64, IPv6-only mobile networks). Add carriers', privacy relays' (Apple
  *   publishes iCloud Private Relay egress at https://mask-api.icloud.com/egress-ip-ranges.csv) and in-flight
@@ -73,6 +79,7 @@ export const impossibleTravelParamsSchema = z
     officeRadiusKm: z.number().positive(),
     officeMinVoters: z.number().int().min(1),
     officeMinNearShare: z.number().min(0).max(1),
+    devicelessTokenIsPresence: z.boolean(),
     ...networkParamsShape,
   })
   .strict();
@@ -94,6 +101,13 @@ const ID = 'impossible-travel';
 const MIN = MINUTE_MS;
 const HOUR = HOUR_MS;
 const PRESENCE = new Set(actionSchema.options.filter((a) => a.startsWith('sspr.') || a.startsWith('registration.')));
+/**
+ * SSPR progress steps that show the account holder (or whoever holds their factors) was there: verification
+ * passed. Earlier steps (started, user id submitted, verification started) only show that someone typed the
+ * user's name; a spray or a reset flood writes them, with outcome success, from the attacker's address for
+ * every targeted user, and counting them as presence made each victim "travel" to the attacker.
+ */
+const VERIFIED_STEPS = new Set<SsprEvent['ssprStep']>(['verified', 'passwordSubmitted', 'succeeded']);
 
 /** Metadata shown to analysts. */
 export const impossibleTravelMeta: DetectorMeta = {
@@ -104,6 +118,7 @@ export const impossibleTravelMeta: DetectorMeta = {
     'A personal VPN or proxy used by one person only (shared ones are learned and ignored).',
     'Dual-stack devices whose IPv4 and IPv6 addresses geolocate to different regions.',
     'Mobile carriers, privacy relays and in-flight Wi-Fi not yet listed in lowConfidenceNetworks.',
+    'Token refreshes of unregistered personal devices (no device name in the log) through a far-away carrier gateway.',
   ],
   triage:
     'Compare the two locations with the user’s usual ones and ask whether a VPN was in use. A bounce (far stop ' +
@@ -111,10 +126,11 @@ export const impossibleTravelMeta: DetectorMeta = {
     'check the security info registered from the far location.',
 };
 
-function isPresence(e: SsprEvent): boolean {
+function isPresence(e: SsprEvent, p: ImpossibleTravelParams): boolean {
   if (e.actor.kind !== 'self' && e.actor.kind !== 'unknown') return false;
-  if (e.action === 'signin') return e.outcome === 'success' && isInteractive(e);
-  return PRESENCE.has(e.action) && e.outcome !== 'failure' && e.outcome !== 'blocked';
+  if (e.action === 'signin') return e.outcome === 'success' && (isInteractive(e) || (p.devicelessTokenIsPresence && e.device === undefined));
+  if (!PRESENCE.has(e.action) || e.outcome === 'failure' || e.outcome === 'blocked') return false;
+  return e.action !== 'sspr.progress' || VERIFIED_STEPS.has(e.ssprStep);
 }
 
 const copyUser = (u: UserTravel): UserTravel => ({
@@ -201,7 +217,7 @@ export const impossibleTravel: Detector<ImpossibleTravelParams, ImpossibleTravel
         nets.sweep(t);
         sweepAt = t + sweepEveryMs;
       }
-      if (!isPresence(e)) continue;
+      if (!isPresence(e, p)) continue;
       const key = `u:${e.user.name}`;
       const geo = e.source?.geo;
       const stored = users.get(key);

@@ -25,6 +25,7 @@ interface SigninOptions {
   outcome?: SsprEvent['outcome'];
   tags?: string[];
   actor?: SsprEvent['actor'];
+  device?: string;
 }
 
 /** A successful interactive sign-in (or another action) at `place`, `minutes` after 09:00. */
@@ -37,6 +38,7 @@ function seen(minutes: number, place: City, o: SigninOptions = {}): SsprEvent {
     at: at(minutes),
     tags: o.tags ?? ['interactive'],
     ...(o.actor ? { actor: o.actor } : {}),
+    ...(o.device ? { device: o.device } : {}),
     source: { ip: o.ip ?? `203.0.113.${(place.lat ?? 0) > 30 ? 10 : 99}`, geo: { ...place, origin: o.origin ?? 'log' } },
   });
 }
@@ -154,14 +156,26 @@ describe('impossible-travel', () => {
     expect(runAll(impossibleTravel, [seen(0, PARIS, { origin: 'geoip' }), seen(30, MILAN, { ip: '192.0.2.8', origin: 'geoip' })])).toEqual([]);
   });
 
-  it('ignores non-interactive and failed sign-ins and registrations made by an admin', () => {
+  it('ignores non-interactive sign-ins of a named device, failed sign-ins and registrations made by an admin', () => {
     const events = [
       seen(0, PARIS),
-      seen(10, LAGOS, { tags: ['noninteractive'], ip: '198.51.100.77' }),
+      seen(10, LAGOS, { tags: ['noninteractive'], ip: '198.51.100.77', device: 'IPHONE-ALICE' }),
       seen(12, LAGOS, { outcome: 'failure', ip: '198.51.100.77' }),
       seen(14, LAGOS, { action: 'registration.added', actor: { kind: 'admin', name: 'helpdesk@contoso.com' }, ip: '198.51.100.77' }),
     ];
     expect(runAll(impossibleTravel, events)).toEqual([]);
+  });
+
+  it('flags a token replayed from Lagos by a client with no device name, unless configured not to', () => {
+    const events = [seen(0, PARIS), seen(45, LAGOS, { tags: ['noninteractive'], ip: '198.51.100.77' })];
+    expect(runAll(impossibleTravel, events)).toHaveLength(1);
+    expect(runAll(impossibleTravel, events, withParams({ devicelessTokenIsPresence: false }))).toEqual([]);
+  });
+
+  it('ignores an SSPR flow that never got past verification from far away', () => {
+    const typed = (m: number, step: SsprEvent['ssprStep']): SsprEvent => ({ ...seen(m, LAGOS, { action: 'sspr.progress', ip: '198.51.100.77' }), ssprStep: step });
+    expect(runAll(impossibleTravel, [seen(0, PARIS), typed(20, 'userIdSubmitted'), typed(21, 'verificationStarted')])).toEqual([]);
+    expect(runAll(impossibleTravel, [seen(0, PARIS), typed(20, 'verified')])).toHaveLength(1);
   });
 
   it('opens a second finding for a second incident hours later', () => {
