@@ -236,8 +236,12 @@ export const impossibleTravel: Detector<ImpossibleTravelParams, ImpossibleTravel
       if (seen) Object.assign(pt, { net: seen.net.prefix, addr: seen.net.addr });
       if (seen && c.low.length > 0 && inAnyCidr(c.low, seen.net.ip)) pt.low = true;
       const u = users.edit(key, copyUser, () => ({ pts: [] }));
-      if (seen?.trust === undefined && !pt.low) u.home = { lat: pt.lat, lon: pt.lon, t };
       const inc = judgeTravel(u, pt, c);
+      // While the user's whereabouts are disputed (an incident open within `incidentGapMinutes`) no point becomes
+      // `home`: an attacker's location as home would vote the user's office "far" for days, and two or three
+      // attacked users demote the office to a shared network whose events are then ignored.
+      const disputed = inc !== undefined || (u.inc !== undefined && t - u.inc.last <= c.gapMs);
+      if (seen?.trust === undefined && !pt.low && !disputed) u.home = { lat: pt.lat, lon: pt.lon, t };
       if (inc) {
         const f = toFinding(e.user.name, inc, p);
         out.set(f.id, f);
