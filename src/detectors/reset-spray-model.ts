@@ -12,7 +12,9 @@ import { windowText } from './lib/time.ts';
  * Defaults (defaults/reset-spray.json) and why: 8 unsuccessful users in 60 min (Sentinel's 5 in 20 min fires on
  * office NATs; SSPR enumeration tries dozens), with ≥ 60 % of the network's SSPR users unsuccessful both in the
  * window and over the last 24 h (life: ~80 % of registered users' flows succeed, so an egress stays far below);
- * 20 users in 24 h at ≥ 80 % unsuccessful for low-and-slow; 10-minute evaluation steps; /24 and /64 networks
+ * 10 users in 24 h at ≥ 80 % unsuccessful for low-and-slow (20 missed sprays of 10-19 accounts spaced 7-20 min
+ * apart, too slow for the 60-minute window; ten mostly-failing SSPR users of one /24 in a day is still far above
+ * a household or a NAT, whose flows mostly succeed); 10-minute evaluation steps; /24 and /64 networks
  * (one customer allocation); episodes merge across gaps up to 120 min; severity high at 3× the user floor or
  * when a sprayed user then resets from the network.
  */

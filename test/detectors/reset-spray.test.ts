@@ -68,6 +68,16 @@ describe('reset-spray', () => {
     expect(findings[0]?.explanation.observed.peakWindowMinutes).toBe(1440);
   });
 
+  it('catches a low-and-slow spray of twelve users, one every 15 minutes', () => {
+    const events = users(12).flatMap((u, i) => [step(u, '203.0.113.50', i * 15, 'userIdSubmitted'), step(u, '203.0.113.50', i * 15 + 1, 'blocked')]);
+    expect(run(events)).toHaveLength(1);
+  });
+
+  it('stays quiet for a household where nine people failed SSPR over a day', () => {
+    const events = users(9).flatMap((u, i) => [step(u, '203.0.113.50', i * 90, 'userIdSubmitted'), step(u, '203.0.113.50', i * 90 + 1, 'verificationFailed')]);
+    expect(run(events)).toEqual([]);
+  });
+
   it('raises severity when a user of the spray then resets successfully from the same network', () => {
     const events = [...spray(), step('u3@contoso.com', '198.51.100.7', 40, 'succeeded'), reset('u3@contoso.com', '198.51.100.7', 40.2)];
     const f = run(events)[0];
