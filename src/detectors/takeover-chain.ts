@@ -30,9 +30,10 @@ import type { Detector, DetectorMeta } from './types.ts';
  * Defaults (defaults/takeover-chain.json) and why:
  * - `chainHours` 4: the steps of one takeover come within minutes to an hour (Sentinel joins −30 min..+1 h); four
  *   hours also catches an attacker who resets, then registers at the next sign-in prompt after a break.
- * - `learningDays` 30, `minHistoryHours` 24: "new" means not seen for this user in 30 days, judged only once the
- *   user has been watched for a day (from their first interactive sign-in) and has at least one known place;
- *   before that every place is new (a new hire's first day). Interactive sign-ins teach places; through a
+ * - `learningDays` 30, `minHistoryHours` 24: "new" means not seen for this user in 30 days, judged once the user
+ *   has at least one known place; until the user has been watched for a day (from their first interactive
+ *   sign-in) only a country never seen counts as new, since a first day (a new hire's, or everyone's on the
+ *   day monitoring starts) meets networks and cities one by one but does not change country. Interactive sign-ins teach places; through a
  *   shared network they teach its city and country, not the network.
  * - `maxPlacesPerUser` 32 networks, cities and countries, least recently seen dropped first.
  * - Shared networks as in impossible-travel: 3 users on an address or 10 on a /24 (/48) within 7 days.
@@ -274,11 +275,14 @@ export const takeoverChain: Detector<TakeoverChainParams, TakeoverChainState> = 
       const has = (k: string | undefined): boolean | undefined => (k === undefined ? undefined : u.places.some((x) => x.k === k && x.last > fresh));
       let changed = false;
       if (kind === 'reset' || (kind !== undefined && u.chain)) {
-        const baseline = u.since <= t - p.minHistoryHours * HOUR && u.places.length > 0;
+        // A user watched for less than `minHistoryHours` (a new hire, or anyone on the day monitoring starts) is
+        // judged on the country only: a first day teaches networks and cities one by one, but not another country.
+        const young = u.since > t - p.minHistoryHours * HOUR;
         const netKnown = has(keys.net);
         const cityKnown = has(keys.city);
-        const isNew = baseline && trust === undefined && (netKnown !== undefined || cityKnown !== undefined) && !netKnown && !cityKnown;
-        const s: ChainStep = { t, id: e.id, what: stepText(e, kind), place: placeLabel(e.source?.geo, e.source?.ip), isNew, newCountry: isNew && has(keys.country) === false };
+        const countryNew = has(keys.country) === false;
+        const isNew = u.places.length > 0 && trust === undefined && (netKnown !== undefined || cityKnown !== undefined) && !netKnown && !cityKnown && (!young || countryNew);
+        const s: ChainStep = { t, id: e.id, what: stepText(e, kind), place: placeLabel(e.source?.geo, e.source?.ip), isNew, newCountry: isNew && countryNew };
         if (e.source?.ip !== undefined) s.ip = e.source.ip;
         const c = u.chain;
         if (!c) {

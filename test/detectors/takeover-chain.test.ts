@@ -90,8 +90,15 @@ describe('takeover-chain', () => {
   });
 
   it('stays quiet for a user with too little history to judge what is new', () => {
+    const lyon: Where = { ip: '192.0.2.44', geo: { city: 'Lyon', country: 'FR', lat: 45.764, lon: 4.8357, origin: 'log' } };
     expect(runAll(takeoverChain, attack())).toEqual([]);
-    expect(runAll(takeoverChain, [signin(-12 * 60, HOME), ...attack()])).toEqual([]);
+    expect(runAll(takeoverChain, [signin(-12 * 60, HOME), reset(0, lyon), registered(10, lyon), signin(20, lyon)])).toEqual([]);
+  });
+
+  it('flags a chain from a new country even when the user has been watched for only a few hours', () => {
+    const [f] = runAll(takeoverChain, [signin(-5 * 60, HOME), ...attack()]);
+    expect(f?.severity).toBe('critical');
+    expect(f?.explanation.observed.newCountry).toBe(true);
   });
 
   it('stays quiet for a reset and a sign-in from a new place without a security-info change', () => {
