@@ -89,6 +89,7 @@ function report(runs: readonly SeedRun[]): SetReport {
     const per = runs.map((r) => scoreDetector(b.competesWith, r.baselineFindings.get(b.id) ?? [], r.incidents, r.benign));
     out.baselines.push({ id: b.id, anchor: b.anchor, competesWith: b.competesWith, ...addScores(per.map((p) => p.score)) });
     out.baselineFalsePositives[b.id] = per.reduce((n, p) => n + p.score.fp, 0);
+    for (const [i, p] of per.entries()) out.benignHits.push(...p.benignHits.map((h) => ({ ...h, detector: b.id, seed: runs[i]?.seed ?? 0 })));
   }
   return out;
 }
@@ -109,6 +110,9 @@ function table(name: string, seeds: readonly number[], r: SetReport): string {
   for (const b of r.baselines) {
     lines.push(`${pad(b.id, 34)}${pad(b.competesWith, 18)}${lpad(b.tp, 5)}${lpad(b.fp, 5)}${lpad(b.fn, 5)}${lpad(f2(b.precision), 7)}${lpad(f2(b.recall), 7)}${lpad(f2(b.f1), 6)}`);
   }
+  const kinds = new Map<string, number>();
+  for (const h of r.benignHits) kinds.set(`${h.detector} on ${h.kind}`, (kinds.get(`${h.detector} on ${h.kind}`) ?? 0) + 1);
+  if (kinds.size > 0) lines.push(`benign look-alikes hit: ${[...kinds].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
   for (const m of r.misses) lines.push(`  miss  seed ${m.seed} ${m.incident} (${m.detector}/${m.variant}) ${m.note}`);
   for (const f of r.falsePositives) lines.push(`  fp    seed ${f.seed} ${f.detector} ${f.key} ${f.firstSeen}..${f.lastSeen}${f.benign.length ? ` benign ${f.benign.join(',')}` : ''}`);
   return lines.join('\n');
