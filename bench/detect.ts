@@ -5,11 +5,10 @@
  * process. Prints one JSON document: engine events/s (engine time only), wall time including reading and
  * JSON.parse, peak RSS, and the engine state size, per size, so growth with the event count is visible.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { machine, runNode } from './lib.ts';
 
 const { values } = parseArgs({
   options: {
@@ -21,21 +20,15 @@ const { values } = parseArgs({
 const out = '.bench-out';
 mkdirSync(out, { recursive: true });
 
-function node(args: string[]): string {
-  const run = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (run.status !== 0) throw new Error(`${args.join(' ')} failed:\n${run.stderr}`);
-  return run.stdout.trim().split('\n').pop()!;
-}
 
 const results: unknown[] = [];
 for (const size of values.sizes.split(',').map(Number)) {
   const file = join(out, `detect-events-seed${values.seed}-u${values.users}-${size}.ndjson`);
   if (!existsSync(file)) {
     process.stderr.write(`preparing ${size} events of a ${values.users}-user tenant into ${file}\n`);
-    node(['bench/detect/prepare.ts', file, String(size), values.users, values.seed]);
+    runNode(['bench/detect/prepare.ts', file, String(size), values.users, values.seed]);
   }
   process.stderr.write(`detecting over ${size} events\n`);
-  results.push(JSON.parse(node(['bench/detect/run.ts', file])));
+  results.push(JSON.parse(runNode(['bench/detect/run.ts', file])));
 }
-const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
-process.stdout.write(`${JSON.stringify({ benchmark: 'detect', machine, users: Number(values.users), target: { eventsPerSecond: 200000 }, results }, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify({ benchmark: 'detect', machine: machine(), users: Number(values.users), target: { eventsPerSecond: 200000 }, results }, null, 2)}\n`);

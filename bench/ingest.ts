@@ -5,11 +5,10 @@
  * Prints one JSON document: per size the full ingest (events/s, MB/s, CPU seconds, peak RSS) and, for the
  * largest, the framing-only and JSON.parse-only ceilings on the same file. Files are cached in .bench-out/.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { machine, runNode } from './lib.ts';
 
 const { values } = parseArgs({
   options: {
@@ -22,11 +21,6 @@ const sizes = values.sizes.split(',').map(Number);
 const out = '.bench-out';
 mkdirSync(out, { recursive: true });
 
-function node(args: string[]): string {
-  const run = spawnSync(process.execPath, ['--disable-warning=ExperimentalWarning', ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (run.status !== 0) throw new Error(`${args.join(' ')} failed:\n${run.stderr}`);
-  return run.stdout.trim().split('\n').pop()!;
-}
 
 const results: unknown[] = [];
 for (const size of sizes) {
@@ -34,14 +28,13 @@ for (const size of sizes) {
   const file = join(dir, 'events.ndjson');
   if (!existsSync(file)) {
     process.stderr.write(`generating ${size} records into ${file}\n`);
-    node(['fixtures/generator/cli.ts', '--seed', values.seed, '--users', values.users, '--ndjson-only', '--events', String(size), '--out', dir]);
+    runNode(['fixtures/generator/cli.ts', '--seed', values.seed, '--users', values.users, '--ndjson-only', '--events', String(size), '--out', dir]);
   }
   process.stderr.write(`ingesting ${size} records\n`);
-  results.push(JSON.parse(node(['bench/ingest-run.ts', file, join(out, 'ingest-bench.db'), 'full'])));
+  results.push(JSON.parse(runNode(['bench/ingest-run.ts', file, join(out, 'ingest-bench.db'), 'full'])));
   if (size === Math.max(...sizes)) {
-    results.push(JSON.parse(node(['bench/ingest-run.ts', file, '-', 'frame'])));
-    results.push(JSON.parse(node(['bench/ingest-run.ts', file, '-', 'parse'])));
+    results.push(JSON.parse(runNode(['bench/ingest-run.ts', file, '-', 'frame'])));
+    results.push(JSON.parse(runNode(['bench/ingest-run.ts', file, '-', 'parse'])));
   }
 }
-const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
-process.stdout.write(`${JSON.stringify({ benchmark: 'ingest', machine, target: { eventsPerSecond: 100000, peakRssMb: 300 }, results }, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify({ benchmark: 'ingest', machine: machine(), target: { eventsPerSecond: 100000, peakRssMb: 300 }, results }, null, 2)}\n`);
