@@ -57,6 +57,39 @@ const SEEN_BUCKET_MS = 60_000;
 const byTimeThenId = (a: Pending, b: Pending): number => a.t - b.t || (a.e.id < b.e.id ? -1 : a.e.id > b.e.id ? 1 : 0);
 
 /**
+ * Merges two arrays sorted by (timestamp, id) into one; on equal keys `a` (the earlier arrivals) comes first, as
+ * a stable sort of `a` followed by `b` would give. May return (and extend) `a` itself.
+ */
+function mergeSorted(a: Pending[], b: Pending[]): Pending[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const first = b[0] as Pending;
+  // Common case: the new events all come after the buffer's newest. Otherwise keep the prefix of `a` that is
+  // not after b[0] and merge the rest.
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (byTimeThenId(a[mid] as Pending, first) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === a.length) {
+    for (let j = 0; j < b.length; j += 1) a.push(b[j] as Pending);
+    return a;
+  }
+  const out = a.slice(0, lo);
+  let i = lo;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (byTimeThenId(a[i] as Pending, b[j] as Pending) <= 0) out.push(a[i++] as Pending);
+    else out.push(b[j++] as Pending);
+  }
+  while (i < a.length) out.push(a[i++] as Pending);
+  while (j < b.length) out.push(b[j++] as Pending);
+  return out;
+}
+
+/**
  * Builds an engine. Ordering: an event is held until the watermark (newest event time minus the allowed
  * lateness) passes it, then released in (timestamp, id) order, so any batch split and any arrival order within
  * the lateness give the same detector input and the same final findings. Events already behind the watermark
@@ -81,8 +114,8 @@ export function createEngine(options: EngineOptions): Engine {
   });
 
   let states: { version: number }[] = detectors.map((d, i) => d.initialState(params[i]));
+  /** The reorder buffer, always sorted by (timestamp, id); equal keys keep arrival order. */
   let pending: Pending[] = [];
-  let pendingSorted = true;
   let maxTime = Number.NEGATIVE_INFINITY;
   let watermark = Number.NEGATIVE_INFINITY;
   let flushed = false;
@@ -92,14 +125,22 @@ export function createEngine(options: EngineOptions): Engine {
   let stats: EngineStats = { eventsIn: 0, duplicates: 0, late: 0, released: 0, findings: 0 };
 
   function run(batch: Pending[], ctx: Omit<StepContext, 'times'>): Finding[] {
-    const events = batch.map((p) => p.e);
-    const times = batch.map((p) => p.t);
+    const n = batch.length;
+    const events = new Array<SsprEvent>(n);
+    const times = new Array<number>(n);
+    for (let j = 0; j < n; j += 1) {
+      const p = batch[j] as Pending;
+      events[j] = p.e;
+      times[j] = p.t;
+    }
     const merged = new Map<string, Finding>();
-    detectors.forEach((d, i) => {
-      const result = d.step(states[i] ?? d.initialState(params[i]), events, params[i], { ...ctx, times });
+    const stepCtx: StepContext = { watermark: ctx.watermark, final: ctx.final, times };
+    for (let i = 0; i < detectors.length; i += 1) {
+      const d = detectors[i] as Detector;
+      const result = d.step(states[i] ?? d.initialState(params[i]), events, params[i], stepCtx);
       states[i] = result.state;
       for (const f of result.findings) merged.set(f.id, f);
-    });
+    }
     stats.released += events.length;
     forget();
     const out = [...merged.values()].sort((a, b) => (a.firstSeen < b.firstSeen ? -1 : a.firstSeen > b.firstSeen ? 1 : a.id < b.id ? -1 : 1));
@@ -125,7 +166,11 @@ export function createEngine(options: EngineOptions): Engine {
 
   function process(events: readonly SsprEvent[]): Finding[] {
     const late: Pending[] = [];
-    let last = pending[pending.length - 1];
+    // This call's new events; sorted on their own (they are mostly in order already), then merged into the
+    // sorted buffer, so the buffer is never re-sorted as a whole.
+    const incoming: Pending[] = [];
+    let last: Pending | undefined;
+    let incomingSorted = true;
     stats.eventsIn += events.length;
     for (const e of events) {
       const t = parseEventTime(e.timestamp);
@@ -133,25 +178,29 @@ export function createEngine(options: EngineOptions): Engine {
         stats.duplicates += 1;
         continue;
       }
-      const p = { t, e };
+      const p: Pending = { t, e };
       if (t <= watermark) {
         late.push(p);
         continue;
       }
-      if (last !== undefined && byTimeThenId(last, p) > 0) pendingSorted = false;
-      pending.push(p);
+      if (last !== undefined && (last.t > t || (last.t === t && last.e.id > e.id))) incomingSorted = false;
+      incoming.push(p);
       last = p;
       if (t > maxTime) maxTime = t;
     }
     stats.late += late.length;
     const before = watermark;
     if (maxTime - latenessMs > watermark) watermark = maxTime - latenessMs;
-    if (!pendingSorted) {
-      pending.sort(byTimeThenId);
-      pendingSorted = true;
-    }
+    if (!incomingSorted) incoming.sort(byTimeThenId);
+    pending = mergeSorted(pending, incoming);
+    // First index with t > watermark (pending is sorted by time): binary search.
     let split = 0;
-    while (split < pending.length && (pending[split]?.t ?? Number.POSITIVE_INFINITY) <= watermark) split += 1;
+    let hi = pending.length;
+    while (split < hi) {
+      const mid = (split + hi) >>> 1;
+      if ((pending[mid] as Pending).t <= watermark) split = mid + 1;
+      else hi = mid;
+    }
     const released = pending.slice(0, split);
     pending = split === 0 ? pending : pending.slice(split);
     if (released.length === 0 && late.length === 0 && watermark === before) return [];
@@ -160,10 +209,8 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   function flush(): Finding[] {
-    if (!pendingSorted) pending.sort(byTimeThenId);
     const batch = pending;
     pending = [];
-    pendingSorted = true;
     if (maxTime > watermark) watermark = maxTime;
     flushed = true;
     return run(batch, { watermark: Number.POSITIVE_INFINITY, final: true });
@@ -202,7 +249,6 @@ export function createEngine(options: EngineOptions): Engine {
     watermark = state.watermark ?? Number.NEGATIVE_INFINITY;
     flushed = state.flushed;
     pending = state.buffer.map((e) => ({ t: parseEventTime(e.timestamp), e })).sort(byTimeThenId);
-    pendingSorted = true;
     seen = new Map(state.seen.map(([minute, idList]) => [minute, new Set(idList)]));
     stats = { ...state.stats };
   }
