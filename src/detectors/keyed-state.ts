@@ -106,6 +106,11 @@ export class KeyedWriter<V> {
     this.changes.set(key, DELETED);
   }
 
+  /** True when the map holds no entry and nothing was written since the last commit (O(1)). */
+  get empty(): boolean {
+    return this.changes.size === 0 && this.base.n === 0;
+  }
+
   /** True when nothing was written since the last commit. */
   get clean(): boolean {
     return this.changes.size === 0;

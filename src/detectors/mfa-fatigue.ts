@@ -220,6 +220,12 @@ export const mfaFatigue: Detector<MfaFatigueParams, MfaFatigueState> = {
         users.sweep((u) => (u.q.length > 0 && (u.q[u.q.length - 1]?.t ?? 0) > t - windowMs) || (u.burst !== undefined && u.burst.last > t - openMs));
         sweepAt = t + openMs;
       }
+      // Fast path: a follow-up only matters to a user with an open burst; with no user tracked at all, skip the
+      // key and lookup (the common case: most steps see sign-ins and no refusal).
+      if (follow !== undefined && users.empty) {
+        if (t >= lastT - openMs) lastT = Math.max(lastT, t);
+        continue;
+      }
       const key = `u:${e.user.name}`;
       const stored = users.get(key);
       if (t < lastT - openMs || (stored && (t < stored.wt || (t === stored.wt && e.id <= stored.wid)))) continue;

@@ -123,6 +123,8 @@ function step(state: PrivilegedResetState, events: readonly SsprEvent[], p: Priv
     listed.add(localPart(name));
   }
   const patterns = p.privilegedNamePatterns.map((s) => new RegExp(s, 'i'));
+  // Every action the loop below can act on (a writeback is a `password.reset`); anything else is skipped first.
+  const relevant = new Set<string>([...p.writebackExplainedBy, ...p.selfServiceActions, ...p.operatorActions, 'password.reset']);
   const cloud = { ...state.cloud };
   const pending = [...state.pending];
   const accounts = { ...state.accounts };
@@ -136,7 +138,7 @@ function step(state: PrivilegedResetState, events: readonly SsprEvent[], p: Priv
 
   for (let i = 0; i < events.length; i += 1) {
     const e = events[i] as SsprEvent;
-    if (e.tags?.includes('phs-echo')) continue;
+    if (!relevant.has(e.action) || e.tags?.includes('phs-echo')) continue;
     const t = eventTime(events, ctx, i);
     if (isWriteback(e)) {
       pending.push({ t, id: e.id, keys: identityKeys(e.user), user: e.user.name, actor: e.actor.name ?? 'sync' });
