@@ -2,11 +2,14 @@
  * Params, baseline and threshold of reset-spike (see reset-spike.ts).
  *
  * Defaults (defaults/reset-spike.json) and why: attempts are flows (first progress step `userIdSubmitted` or
- * `started`, or the reset record, de-duplicated by correlation id). Tenant and IP: 1-hour windows against the same
- * hour of the week ± 1 h over 4 weeks (12 samples; 6 needed, else the same hour on the previous 7 days), floor 10,
+ * `started`, or the reset record, de-duplicated by correlation id within `attemptDedupMinutes`). Windows slide
+ * in 10-minute buckets, so a burst across a clock-hour boundary is counted whole. Tenant and IP: 1-hour windows
+ * against the same hour of the week ± 1 h over 4 weeks (12 samples; 6 needed, else the same hour on the previous
+ * 7 days); a window that does not end on the hour is compared, per sample, with the busier of the two hour-aligned
+ * windows it overlaps (baselines are kept per clock hour; the max keeps a ramp into a busy hour quiet). Floor 10,
  * ≥ 5 × median and ≥ median + 6 × spread — a 3 a.m. baseline of 0–2 gives 10, a 9 a.m. one of 60 gives 300.
- * Cold start (fewer than 6 samples): floor 30. Windows ≥ 80 % successful must clear 2 × the threshold (an expiry
- * wave is people succeeding). User: 24-hour window against the same 24 h on 28 previous days, floor 6 flows
+ * Cold start (fewer than 6 samples): floor 30. Windows whose outcomes (resets and abandonments) are ≥ 80 %
+ * successful must clear 2 × the threshold (an expiry wave is people succeeding). User: 24-hour window against the same 24 h on 28 previous days, floor 6 flows
  * (life: one or two; SSPR itself blocks after a handful), ≥ 4 × median. A tenant spike half explained by spiking
  * IPs or users, or an IP spike half from one spiking user, is left to the narrower finding. Gaps of up to 2 quiet
  * hours stay one episode; severity high when ≥ 50 % of flows failed or blocked, or the peak is ≥ 3 × threshold.
@@ -19,7 +22,7 @@ import { clockOf, HOUR_MS, hourOfWeekLabel } from './lib/time.ts';
 /** Thresholds of one scope (tenant, source IP, user). Counts are SSPR attempts (distinct flows). */
 export const spikeScopeSchema = z.strictObject({
   enabled: z.boolean(),
-  /** Length of the counting window, ending at the hour just closed. */
+  /** Length of the counting window, ending at the bucket just closed. */
   windowHours: z.number().int().min(1).max(168),
   /** Seasonal period of the baseline: 168 = same hour of the week, 24 = same hour of the day. */
   baselinePeriodHours: z.number().int().min(1).max(168),
@@ -38,6 +41,12 @@ export type SpikeScope = z.infer<typeof spikeScopeSchema>;
 export const resetSpikeParamsSchema = z.strictObject({
   countedActions: z.array(actionSchema),
   countedProgressSteps: z.array(ssprStepSchema),
+  /** Progress steps that end a counted flow without a reset record: outcomes for the success share. */
+  abandonedProgressSteps: z.array(ssprStepSchema),
+  /** Step of the sliding windows: every window ends on a bucket boundary. Divides 60. */
+  bucketMinutes: z.number().int().min(1).max(60).refine((m) => 60 % m === 0, 'must divide 60'),
+  /** Events of one flow (correlation id) this close to its first counted event count once (a flow lasts minutes). */
+  attemptDedupMinutes: z.number().int().min(1).max(1440),
   minBaselineSamples: z.number().int().min(1),
   /** Fallback samples (same hour of the previous days) when the seasonal ones are too few. */
   fallbackPeriodHours: z.number().int().min(1).max(168),
@@ -67,11 +76,11 @@ export function scopeOf(key: string): ScopeName {
 /** Hours of closed counts a scope needs kept: its seasonal and fallback samples plus one window. */
 export function retentionHours(p: ResetSpikeParams): number {
   return Math.max(
-    ...Object.values(p.scopes).map((s) => s.windowHours + s.neighborHours + Math.max(s.baselinePeriods * s.baselinePeriodHours, p.fallbackPeriods * p.fallbackPeriodHours)),
+    ...Object.values(p.scopes).map((s) => s.windowHours + s.neighborHours + 1 + Math.max(s.baselinePeriods * s.baselinePeriodHours, p.fallbackPeriods * p.fallbackPeriodHours)),
   );
 }
 
-/** How one key's window was judged at an hour close. */
+/** How one key's window was judged at a bucket close. */
 export interface Verdict {
   n: number;
   threshold: number;
@@ -84,12 +93,14 @@ export interface Verdict {
 }
 
 /**
- * Judges `n` attempts in the window of `scope` ending at hour `h` for `key`. `count(hour, key)` reads closed
- * hourly counts; `since` is the first hour the detector saw (earlier windows are unknown, not zero).
+ * Judges `n` attempts in the window of `scope` ending at `windowEnd` (epoch ms, a bucket boundary) for `key`.
+ * `count(hour, key)` reads closed hourly counts; `since` is the first hour the detector saw (earlier windows are
+ * unknown, not zero). Each seasonal sample is the same window shifted by whole periods; when the window does not
+ * end on the hour, the sample is the larger of the two hour-aligned windows it overlaps.
  */
 export function judge(
   key: string,
-  h: number,
+  windowEnd: number,
   n: number,
   successShare: number,
   scope: SpikeScope,
@@ -98,7 +109,10 @@ export function judge(
   count: (hour: number, key: string) => number,
 ): Verdict {
   const w = scope.windowHours;
-  const windowStart = (h - w + 1) * HOUR_MS;
+  const windowStart = windowEnd - w * HOUR_MS;
+  /** The clock hour holding the window's last bucket. */
+  const h = Math.ceil(windowEnd / HOUR_MS) - 1;
+  const aligned = windowEnd % HOUR_MS === 0;
   const sum = (end: number): number => {
     let total = 0;
     for (let x = end - w + 1; x <= end; x += 1) total += count(x, key);
@@ -108,14 +122,15 @@ export function judge(
   for (let k = 1; k <= scope.baselinePeriods; k += 1) {
     for (let d = -scope.neighborHours; d <= scope.neighborHours; d += 1) ends.add(h - k * scope.baselinePeriodHours + d);
   }
-  const usable = (end: number): boolean => end - w + 1 >= since && end < h;
+  const sample = (end: number): number => (aligned ? sum(end) : Math.max(sum(end), sum(end - 1)));
+  const usable = (end: number): boolean => end - w + (aligned ? 1 : 0) >= since && end < h;
   let picked = [...ends].filter(usable);
   if (picked.length < p.minBaselineSamples) {
     for (let k = 1; k <= p.fallbackPeriods; k += 1) ends.add(h - k * p.fallbackPeriodHours);
     picked = [...ends].filter(usable);
   }
   const cold = picked.length < p.minBaselineSamples;
-  const baseline = robustBaseline(cold ? [] : picked.map(sum));
+  const baseline = robustBaseline(cold ? [] : picked.map(sample));
   const benign = successShare >= p.benignSuccessShare;
   let threshold = cold
     ? scope.coldStartMinCount

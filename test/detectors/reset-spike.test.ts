@@ -119,6 +119,28 @@ describe('reset-spike', () => {
     expect(findings.map((f) => f.key)).toEqual(['ip:203.0.113.66']);
   });
 
+  it('flags a burst of 26 attempts from one address straddling an hour boundary, 13 either side of 03:00', () => {
+    // Mostly successful, so the threshold is 20 (floor 10, doubled): neither clock hour alone (13) reaches it, the
+    // sliding window 02:40–03:40 (all 26) does. Judged per clock hour this burst was missed.
+    const straddle = Array.from({ length: 26 }, (_, i) => flow(`victim${i}@contoso.com`, '203.0.113.77', TUESDAY + 3 * HOUR - 16 * 60_000 + i * 75_000, 'success')).flat();
+    const findings = run([...HISTORY, ...straddle]);
+    expect(findings.map((f) => f.key)).toEqual(['ip:203.0.113.77']);
+    const f = findings[0] as Finding;
+    expect(f.explanation.observed).toMatchObject({ attempts: 26, peakAttempts: 26 });
+    expect(f.explanation.window.start).toBe('2026-03-03T02:40:00.000Z');
+    expect(f.explanation.threshold).toMatchObject({ benignWave: true, judgedThreshold: 20, windowHours: 1 });
+    expect(run([...HISTORY, ...straddle], { batches: 29 })).toEqual(findings);
+  });
+
+  it('stays quiet for a steady 26 attempts an hour from one address at the same time every day', () => {
+    // Every day of the three weeks and the Tuesday after: 26 flows from 02:44 to 03:17, the same hourly volume as the burst above.
+    const steady = Array.from({ length: 22 }, (_, d) =>
+      Array.from({ length: 26 }, (_, i) => flow(`kiosk${i}@contoso.com`, '198.51.100.5', WEEK0 + d * DAY + 3 * HOUR - 16 * 60_000 + i * 75_000, 'success')).flat(),
+    ).flat();
+    const findings = run([...HISTORY, ...steady].sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp)));
+    expect(findings.filter((f) => f.key === 'ip:198.51.100.5' || f.key === 'tenant')).toEqual([]);
+  });
+
   it('judges against a cold-start floor while there is no history', () => {
     expect(run(burst(TUESDAY + 3 * HOUR, 25))).toEqual([]);
     const f = run(burst(TUESDAY + 3 * HOUR, 40))[0];
