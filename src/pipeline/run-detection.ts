@@ -1,4 +1,5 @@
 import type { SsprEvent } from '../core/event.ts';
+import { isSsprError } from '../core/errors.ts';
 import type { Finding } from '../core/finding.ts';
 import { resolveDetectors } from '../detectors/config.ts';
 import { createEngine, type Engine, type EngineStats } from '../detectors/engine.ts';
@@ -45,7 +46,8 @@ export async function runDetection(store: Store, options: DetectionOptions = {})
   };
   let events = 0;
   const ranged = options.since !== undefined || options.until !== undefined;
-  const saved = ranged || options.rebuild ? undefined : await store.getCheckpoint(DETECT_STATE_KEY);
+  let saved = ranged || options.rebuild ? undefined : await store.getCheckpoint(DETECT_STATE_KEY);
+  if (saved !== undefined && !restored(engine, saved)) saved = undefined;
   let mode: DetectionRun['mode'];
   if (ranged || saved === undefined) {
     // A whole pass reads in event-time order: ingest order mixes files of different months.
@@ -57,7 +59,6 @@ export async function runDetection(store: Store, options: DetectionOptions = {})
     if (!ranged) await saveCheckpoint(store, lastSeq, engine);
   } else {
     mode = 'incremental';
-    engine.restore(JSON.parse(saved));
     let seq = Number((await store.getCheckpoint(DETECT_SEQ_KEY)) ?? '0');
     for (;;) {
       const page = await store.readNewEvents(seq, pageSize);
@@ -86,6 +87,20 @@ async function feed(engine: Engine, source: AsyncIterable<SsprEvent>, pageSize: 
   }
   collect(engine.process(batch));
   return count + batch.length;
+}
+
+/**
+ * Restores saved engine state; false when it no longer fits (a detector's state version changed with an
+ * upgrade, or a detector was added or removed), in which case the run falls back to a full pass.
+ */
+function restored(engine: Engine, saved: string): boolean {
+  try {
+    engine.restore(JSON.parse(saved));
+    return true;
+  } catch (error) {
+    if (isSsprError(error) && error.code === 'DETECTOR_STATE_INVALID') return false;
+    throw error;
+  }
 }
 
 async function saveCheckpoint(store: Store, seq: number, engine: Engine): Promise<void> {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeTenant, type Truth } from '../../fixtures/generator/index.ts';
 import { findingSchema } from '../../src/core/finding.ts';
+import { DETECT_STATE_KEY } from '../../src/pipeline/run-detection.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { runCli } from './run-cli.ts';
 
@@ -68,6 +69,21 @@ describe('sspr detect and sspr findings', () => {
     const after = JSON.parse((await runCli(['findings', '--db', db, '--json'])).stdout) as Array<{ id: string; status: string }>;
     expect(new Set(after.map((f) => f.id)).size).toBe(after.length);
     expect(after.find((f) => f.id === before[0]!.id)?.status).toBe('acknowledged');
+  });
+
+  it('falls back to a full pass when the saved detector state is from another version', async () => {
+    const db = join(dir, 'd.db');
+    await ingest(db, ['entra', 'ad', 'directory']);
+    const first = JSON.parse((await runCli(['detect', '--db', db, '--json'])).stdout) as RunJson;
+    const store = new SqliteStore(db);
+    const state = JSON.parse((await store.getCheckpoint(DETECT_STATE_KEY))!) as { detectors: Record<string, { version: number }> };
+    state.detectors['reset-spike']!.version = 999;
+    await store.setCheckpoint(DETECT_STATE_KEY, JSON.stringify(state));
+    await store.close();
+    const run = await runCli(['detect', '--db', db, '--json']);
+    expect(run.code).toBe(0);
+    const again = JSON.parse(run.stdout) as RunJson;
+    expect(again).toMatchObject({ mode: 'full', events: first.events, findings: { inserted: 0, updated: first.findings.inserted } });
   });
 
   it('filters findings and rejects unknown filter values with exit code 2', async () => {
