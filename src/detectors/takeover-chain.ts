@@ -4,7 +4,6 @@ import type { Finding } from '../core/finding.ts';
 import defaultsJson from './defaults/takeover-chain.json' with { type: 'json' };
 import { findingId } from './finding-id.ts';
 import { isInteractive, networkParamsShape, observeEvent, placeLabel, SharedNetworks, type NetSighting } from './geo.ts';
-import type { NetworkInfo } from './ip-net.ts';
 import { emptyKeyed, KeyedWriter, type KeyedMap } from './keyed-state.ts';
 import { addCapped } from './lib/case-file.ts';
 import { DAY_MS, eventTime, HOUR_MS, isoOf, MINUTE_MS } from './lib/time.ts';
@@ -119,31 +118,46 @@ export const takeoverChainMeta: DetectorMeta = {
 
 type StepKind = 'reset' | 'registration' | 'signin';
 
-function stepKind(e: SsprEvent): StepKind | undefined {
-  if (e.actor.kind !== 'self' && e.actor.kind !== 'unknown') return undefined;
-  if ((e.action === 'sspr.reset' || e.action === 'sspr.unlock') && e.outcome === 'success') return 'reset';
-  if (REGISTRATION.has(e.action) && e.outcome !== 'failure' && e.outcome !== 'blocked') return 'registration';
-  return e.action === 'signin' && e.outcome === 'success' && isInteractive(e) ? 'signin' : undefined;
-}
-
 /**
- * Only successful interactive sign-ins teach places. SSPR and registration steps are what gets judged (an SSPR
- * flow's first steps precede the reset and would teach the attacker's network), and token refreshes egress
- * through cloud regions.
+ * What an event is to this detector, in one pass over its fields (the hot path: most events are sign-ins).
+ * Steps of a chain, by the user themself (or unknown): a successful SSPR reset or unlock, a security-info
+ * registration change that did not fail, an interactive successful sign-in. Only the sign-ins teach places: SSPR
+ * and registration steps are what gets judged (an SSPR flow's first steps precede the reset and would teach the
+ * attacker's network), and token refreshes egress through cloud regions.
  */
-function teaches(e: SsprEvent): boolean {
-  return e.action === 'signin' && e.outcome === 'success' && isInteractive(e) && (e.actor.kind === 'self' || e.actor.kind === 'unknown');
+function classify(e: SsprEvent): { kind: StepKind | undefined; learn: boolean } | undefined {
+  const actor = e.actor.kind;
+  if (actor !== 'self' && actor !== 'unknown') return undefined;
+  const a = e.action;
+  if (a === 'signin') return e.outcome === 'success' && isInteractive(e) ? SIGNIN : undefined;
+  if ((a === 'sspr.reset' || a === 'sspr.unlock') && e.outcome === 'success') return RESET;
+  return REGISTRATION.has(a) && e.outcome !== 'failure' && e.outcome !== 'blocked' ? REGISTER : undefined;
+}
+const SIGNIN = { kind: 'signin', learn: true } as const;
+const RESET = { kind: 'reset', learn: false } as const;
+const REGISTER = { kind: 'registration', learn: false } as const;
+
+/** True when the user has place `k` seen after `after` (undefined when there is no such key). */
+function hasPlace(places: readonly Place[], k: string | undefined, after: number): boolean | undefined {
+  if (k === undefined) return undefined;
+  for (let i = 0; i < places.length; i += 1) {
+    const x = places[i] as Place;
+    if (x.k === k && x.last > after) return true;
+  }
+  return false;
 }
 
-/** Place keys of an event: network, city, country. */
-function placeKeys(e: SsprEvent, net: NetworkInfo | undefined): { net?: string; city?: string; country?: string } {
-  const geo = e.source?.geo;
-  const country = geo?.country?.toUpperCase();
-  return {
-    ...(net ? { net: `n:${net.prefix}` } : {}),
-    ...(geo?.city ? { city: `ci:${country ?? '?'}/${geo.city.toLowerCase()}` } : {}),
-    ...(country ? { country: `c:${country}` } : {}),
-  };
+/** Marks place `k` seen at `t` (a new object: place objects may be shared with the input state), or adds it. */
+function touchPlace(places: Place[], k: string | undefined, t: number, add: boolean): void {
+  if (k === undefined) return;
+  for (let i = 0; i < places.length; i += 1) {
+    const x = places[i] as Place;
+    if (x.k === k) {
+      places[i] = { k, first: x.first, last: t };
+      return;
+    }
+  }
+  if (add) places.push({ k, first: t, last: t });
 }
 
 const copyUser = (u: UserTk): UserTk => ({
@@ -250,37 +264,44 @@ export const takeoverChain: Detector<TakeoverChainParams, TakeoverChainState> = 
         nets.sweep(t);
         sweepAt = t + Math.min(learnMs, p.sharedHorizonHours * HOUR) / 8;
       }
-      const kind = stepKind(e);
-      const learn = teaches(e);
-      if (kind === undefined && !learn) continue;
+      const what = classify(e);
+      if (what === undefined) continue;
+      const kind: StepKind | undefined = what.kind;
+      const learn = what.learn;
       const key = `u:${e.user.name}`;
       const stored = users.get(key);
       // Replays and events later than the engine's lateness: never older than what this user already had.
       if (stored && (t < stored.wt || (t === stored.wt && e.id <= stored.wid))) continue;
-      const create = (): UserTk => ({ since: t, places: [], wt: t, wid: e.id });
       const seen = observeEvent(nets, e, t, learn);
       const trust = seen?.trust;
-      // A shared network is never new and never learned as the user's network; its city still is a place they were.
-      const keys = placeKeys(e, trust ? undefined : seen?.net);
+      // Place keys: network, city, country. A shared network is never new and never learned as the user's
+      // network; its city still is a place they were.
+      const geo = e.source?.geo;
+      const country = geo?.country?.toUpperCase();
+      const netKey = !trust && seen ? `n:${seen.net.prefix}` : undefined;
+      const cityKey = geo?.city ? `ci:${country ?? '?'}/${geo.city.toLowerCase()}` : undefined;
+      const countryKey = country ? `c:${country}` : undefined;
       if (kind === undefined) {
         // Pure learning: skip the write when every key is known and was refreshed recently.
-        const ks = [keys.net, keys.city, keys.country].filter((k): k is string => k !== undefined);
-        if (ks.length === 0 || (stored && ks.every((k) => stored.places.some((x) => x.k === k && x.last > t - refreshMs)))) continue;
+        if (netKey === undefined && cityKey === undefined && countryKey === undefined) continue;
+        if (stored) {
+          const recent = t - refreshMs;
+          if (hasPlace(stored.places, netKey, recent) !== false && hasPlace(stored.places, cityKey, recent) !== false && hasPlace(stored.places, countryKey, recent) !== false) continue;
+        }
       }
-      const u = users.edit(key, copyUser, create);
+      const u = users.edit(key, copyUser, () => ({ since: t, places: [], wt: t, wid: e.id }));
       u.wt = t;
       u.wid = e.id;
       if (u.chain && t > u.chain.start + chainMs) delete u.chain;
       const fresh = t - learnMs;
-      const has = (k: string | undefined): boolean | undefined => (k === undefined ? undefined : u.places.some((x) => x.k === k && x.last > fresh));
       let changed = false;
       if (kind === 'reset' || (kind !== undefined && u.chain)) {
         // A user watched for less than `minHistoryHours` (a new hire, or anyone on the day monitoring starts) is
         // judged on the country only: a first day teaches networks and cities one by one, but not another country.
         const young = u.since > t - p.minHistoryHours * HOUR;
-        const netKnown = has(keys.net);
-        const cityKnown = has(keys.city);
-        const countryNew = has(keys.country) === false;
+        const netKnown = hasPlace(u.places, netKey, fresh);
+        const cityKnown = hasPlace(u.places, cityKey, fresh);
+        const countryNew = hasPlace(u.places, countryKey, fresh) === false;
         const isNew = u.places.length > 0 && trust === undefined && (netKnown !== undefined || cityKnown !== undefined) && !netKnown && !cityKnown && (!young || countryNew);
         const s: ChainStep = { t, id: e.id, what: stepText(e, kind), place: placeLabel(e.source?.geo, e.source?.ip), isNew, newCountry: isNew && countryNew };
         if (e.source?.ip !== undefined) s.ip = e.source.ip;
@@ -300,13 +321,10 @@ export const takeoverChain: Detector<TakeoverChainParams, TakeoverChainState> = 
       }
       if (learn) {
         const open = u.chain !== undefined;
-        for (const k of [keys.net, keys.city, keys.country]) {
-          if (k === undefined) continue;
-          const at = u.places.findIndex((x) => x.k === k);
-          if (at >= 0) u.places[at] = { ...(u.places[at] as Place), last: t };
-          else if (!open) u.places.push({ k, first: t, last: t });
-        }
-        u.places = u.places.filter((x) => x.last > fresh);
+        touchPlace(u.places, netKey, t, !open);
+        touchPlace(u.places, cityKey, t, !open);
+        touchPlace(u.places, countryKey, t, !open);
+        if (u.places.some((x) => x.last <= fresh)) u.places = u.places.filter((x) => x.last > fresh);
         if (u.places.length > p.maxPlacesPerUser) u.places = [...u.places].sort((a, b) => b.last - a.last).slice(0, p.maxPlacesPerUser);
       }
       const c = u.chain;
