@@ -233,8 +233,11 @@ export function errorRadiusKm(geo: Geo, radii: ErrorRadii): number {
 /** A short human label for a location: `Paris, FR`, `FR`, `48.86,2.35`, else the IP or `unknown`. */
 export function placeLabel(geo: Geo | undefined, ip?: string): string {
   if (geo) {
-    const named = [geo.city, geo.country].filter((p): p is string => p !== undefined && p !== '');
-    if (named.length > 0) return named.join(', ');
+    // `city, country` of those present and non-empty (no temporary array: this runs per located event).
+    const city = geo.city !== undefined && geo.city !== '' ? geo.city : undefined;
+    const country = geo.country !== undefined && geo.country !== '' ? geo.country : undefined;
+    if (city !== undefined) return country !== undefined ? `${city}, ${country}` : city;
+    if (country !== undefined) return country;
     if (geo.lat !== undefined && geo.lon !== undefined) return `${geo.lat.toFixed(2)},${geo.lon.toFixed(2)}`;
   }
   return ip ?? 'unknown';

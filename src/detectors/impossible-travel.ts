@@ -133,11 +133,13 @@ function isPresence(e: SsprEvent, p: ImpossibleTravelParams): boolean {
   return e.action !== 'sspr.progress' || VERIFIED_STEPS.has(e.ssprStep);
 }
 
-const copyUser = (u: UserTravel): UserTravel => ({
-  pts: u.pts.slice(),
-  ...(u.home ? { home: u.home } : {}),
-  ...(u.inc ? { inc: { ...u.inc, ev: u.inc.ev.slice(), ips: u.inc.ips.slice(), places: u.inc.places.slice() } } : {}),
-});
+function copyUser(u: UserTravel): UserTravel {
+  const copy: UserTravel = { pts: u.pts.slice() };
+  if (u.home) copy.home = u.home;
+  if (u.inc) copy.inc = { ...u.inc, ev: u.inc.ev.slice(), ips: u.inc.ips.slice(), places: u.inc.places.slice() };
+  return copy;
+}
+const newUser = (): UserTravel => ({ pts: [] });
 
 const DOWNGRADE: Record<Severity, Severity> = { critical: 'high', high: 'medium', medium: 'low', low: 'low' };
 
@@ -233,9 +235,12 @@ export const impossibleTravel: Detector<ImpossibleTravelParams, ImpossibleTravel
       const ip = e.source?.ip;
       const pt: TravelPoint = { t, id: e.id, lat: geo.lat, lon: geo.lon, r: errorRadiusKm(geo, p), place: placeLabel(geo, ip) };
       if (ip !== undefined) pt.ip = ip;
-      if (seen) Object.assign(pt, { net: seen.net.prefix, addr: seen.net.addr });
+      if (seen) {
+        pt.net = seen.net.prefix;
+        pt.addr = seen.net.addr;
+      }
       if (seen && c.low.length > 0 && inAnyCidr(c.low, seen.net.ip)) pt.low = true;
-      const u = users.edit(key, copyUser, () => ({ pts: [] }));
+      const u = users.edit(key, copyUser, newUser);
       const inc = judgeTravel(u, pt, c);
       // While the user's whereabouts are disputed (an incident open within `incidentGapMinutes`) no point becomes
       // `home`: an attacker's location as home would vote the user's office "far" for days, and two or three
