@@ -2,6 +2,7 @@ import type { SsprEvent } from '../core/event.ts';
 import { SsprError } from '../core/errors.ts';
 import type { Finding } from '../core/finding.ts';
 import { ENGINE_STATE_VERSION, parseEngineState, type EngineState, type EngineStats } from './engine-state.ts';
+import { networkOf, type NetworkInfo } from './ip-net.ts';
 import type { Detector, StepContext } from './types.ts';
 
 export { ENGINE_STATE_VERSION, engineStateSchema, type EngineState, type EngineStats } from './engine-state.ts';
@@ -94,7 +95,8 @@ function mergeSorted(a: Pending[], b: Pending[]): Pending[] {
  * lateness) passes it, then released in (timestamp, id) order, so any batch split and any arrival order within
  * the lateness give the same detector input and the same final findings. Events already behind the watermark
  * on arrival are released at once and counted as `late`: processed, but order-exactness is not promised for
- * them. Each event's epoch ms is parsed once and handed to the detectors as `ctx.times`.
+ * them. Each event's epoch ms is parsed once and handed to the detectors as `ctx.times`, and its source
+ * network is parsed at most once (on first request) and shared through `ctx.network`.
  */
 export function createEngine(options: EngineOptions): Engine {
   const detectors = [...options.detectors];
@@ -134,7 +136,18 @@ export function createEngine(options: EngineOptions): Engine {
       times[j] = p.t;
     }
     const merged = new Map<string, Finding>();
-    const stepCtx: StepContext = { watermark: ctx.watermark, final: ctx.final, times };
+    // Each event's parsed source network, on first request by any detector (null: none), shared by all of them.
+    const networks = new Array<NetworkInfo | null | undefined>(n);
+    const network = (j: number): NetworkInfo | undefined => {
+      let net = networks[j];
+      if (net === undefined) {
+        const ip = events[j]?.source?.ip;
+        net = (ip === undefined ? undefined : networkOf(ip)) ?? null;
+        networks[j] = net;
+      }
+      return net ?? undefined;
+    };
+    const stepCtx: StepContext = { watermark: ctx.watermark, final: ctx.final, times, network };
     for (let i = 0; i < detectors.length; i += 1) {
       const d = detectors[i] as Detector;
       const result = d.step(states[i] ?? d.initialState(params[i]), events, params[i], stepCtx);

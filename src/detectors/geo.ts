@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Geo, SsprEvent } from '../core/event.ts';
 import { compileCidrs, inAnyCidr, networkOf, cidrSchema, type Cidr, type NetworkInfo } from './ip-net.ts';
 import { KeyedWriter, type KeyedMap } from './keyed-state.ts';
+import type { StepContext } from './types.ts';
 
 /**
  * Geography and networks for the location-aware detectors (impossible-travel, takeover-chain): great-circle
@@ -195,9 +196,19 @@ export interface EventNetwork {
  */
 export function observeEvent(nets: SharedNetworks, event: SsprEvent, t: number, learn: boolean, vote?: number): EventNetwork | undefined {
   const ip = event.source?.ip;
-  if (ip === undefined) return undefined;
-  const net = networkOf(ip);
+  return observeNetwork(nets, ip === undefined ? undefined : networkOf(ip), event, t, learn, vote);
+}
+
+/** `observeEvent` with the event's network already parsed (see `eventNetwork`). */
+export function observeNetwork(nets: SharedNetworks, net: NetworkInfo | undefined, event: SsprEvent, t: number, learn: boolean, vote?: number): EventNetwork | undefined {
   return net ? { net, trust: nets.observe(net, event.user.name, t, learn && event.outcome === 'success', vote) } : undefined;
+}
+
+/** The network of `events[i]`'s source address: the engine's shared per-event result when present, else parsed. */
+export function eventNetwork(events: readonly SsprEvent[], ctx: StepContext, i: number): NetworkInfo | undefined {
+  if (ctx.network) return ctx.network(i);
+  const ip = events[i]?.source?.ip;
+  return ip === undefined ? undefined : networkOf(ip);
 }
 
 /** True for an interactive sign-in as the parsers tag it: `interactive`, or at least not `noninteractive`. */

@@ -3,7 +3,7 @@ import { actionSchema, type SsprEvent } from '../core/event.ts';
 import type { Finding, Severity } from '../core/finding.ts';
 import defaultsJson from './defaults/impossible-travel.json' with { type: 'json' };
 import { findingId } from './finding-id.ts';
-import { errorRadiusKm, haversineKm, isInteractive, networkParamsShape, observeEvent, placeLabel, SharedNetworks, type NetSighting } from './geo.ts';
+import { errorRadiusKm, haversineKm, isInteractive, networkParamsShape, eventNetwork, observeNetwork, placeLabel, SharedNetworks, type NetSighting } from './geo.ts';
 import { judgeTravel, type TravelCtx, type TravelIncident, type TravelPoint, type UserTravel } from './impossible-travel-judge.ts';
 import { cidrSchema, compileCidrs, inAnyCidr } from './ip-net.ts';
 import { emptyKeyed, KeyedWriter, type KeyedMap } from './keyed-state.ts';
@@ -230,7 +230,7 @@ export const impossibleTravel: Detector<ImpossibleTravelParams, ImpossibleTravel
       // Office vote: is this user's own recent location near where this network geolocates?
       const vote = home && home.t > t - horizonMs && geo?.lat !== undefined && geo.lon !== undefined
         ? Number(haversineKm(home.lat, home.lon, geo.lat, geo.lon) <= p.officeRadiusKm) : undefined;
-      const seen = observeEvent(nets, e, t, true, vote);
+      const seen = observeNetwork(nets, eventNetwork(events, ctx, i), e, t, true, vote);
       if (geo?.lat === undefined || geo.lon === undefined || seen?.trust === 'shared' || seen?.trust === 'trusted') continue;
       const ip = e.source?.ip;
       const pt: TravelPoint = { t, id: e.id, lat: geo.lat, lon: geo.lon, r: errorRadiusKm(geo, p), place: placeLabel(geo, ip) };

@@ -68,6 +68,9 @@ const DELETED = Symbol('deleted');
 export class KeyedWriter<V> {
   private base: KeyedMap<V>;
   private changes = new Map<string, V | typeof DELETED>();
+  /** The last key hashed and its bucket in `base`: a step reads, then edits, the same key (saves re-hashing). */
+  private hashedKey: string | undefined;
+  private hashedAt = 0;
 
   constructor(base: KeyedMap<V>) {
     this.base = base;
@@ -82,7 +85,11 @@ export class KeyedWriter<V> {
 
   /** The value in the input map, ignoring this step's changes. */
   private stored(key: string): V | undefined {
-    const bucket = this.base.b[bucketOf(key, this.base.b.length)];
+    if (key !== this.hashedKey) {
+      this.hashedKey = key;
+      this.hashedAt = bucketOf(key, this.base.b.length);
+    }
+    const bucket = this.base.b[this.hashedAt];
     if (!bucket) return undefined;
     const i = bucket.k.indexOf(key);
     return i < 0 ? undefined : bucket.v[i];
@@ -151,6 +158,7 @@ export class KeyedWriter<V> {
     while (n > MAX_LOAD * count) count *= 4;
     this.base = count > buckets.length ? rehash({ n, b: buckets }, count) : { n, b: buckets };
     this.changes = new Map();
+    this.hashedKey = undefined;
     return this.base;
   }
 
@@ -179,5 +187,6 @@ export class KeyedWriter<V> {
       buckets[at] = kept.k.length === 0 ? null : kept;
     }
     if (buckets) this.base = { n, b: buckets };
+    this.hashedKey = undefined;
   }
 }

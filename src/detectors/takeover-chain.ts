@@ -3,7 +3,7 @@ import type { SsprEvent } from '../core/event.ts';
 import type { Finding } from '../core/finding.ts';
 import defaultsJson from './defaults/takeover-chain.json' with { type: 'json' };
 import { findingId } from './finding-id.ts';
-import { isInteractive, networkParamsShape, observeEvent, placeLabel, SharedNetworks, type NetSighting } from './geo.ts';
+import { isInteractive, networkParamsShape, eventNetwork, observeNetwork, placeLabel, SharedNetworks, type NetSighting } from './geo.ts';
 import { emptyKeyed, KeyedWriter, type KeyedMap } from './keyed-state.ts';
 import { addCapped } from './lib/case-file.ts';
 import { DAY_MS, eventTime, HOUR_MS, isoOf, MINUTE_MS } from './lib/time.ts';
@@ -272,7 +272,7 @@ export const takeoverChain: Detector<TakeoverChainParams, TakeoverChainState> = 
       const stored = users.get(key);
       // Replays and events later than the engine's lateness: never older than what this user already had.
       if (stored && (t < stored.wt || (t === stored.wt && e.id <= stored.wid))) continue;
-      const seen = observeEvent(nets, e, t, learn);
+      const seen = observeNetwork(nets, eventNetwork(events, ctx, i), e, t, learn);
       const trust = seen?.trust;
       // Place keys: network, city, country. A shared network is never new and never learned as the user's
       // network; its city still is a place they were.

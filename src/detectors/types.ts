@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { SsprEvent } from '../core/event.ts';
 import type { Finding, Severity } from '../core/finding.ts';
+import type { NetworkInfo } from './ip-net.ts';
 
 /** What an analyst and the dashboard need to know about a detector, kept as data next to it. */
 export interface DetectorMeta {
@@ -25,6 +26,12 @@ export interface StepContext {
    * again. Absent when a caller steps a detector directly; use `eventTime` (detectors/lib/time.ts).
    */
   times?: readonly number[];
+  /**
+   * The parsed source address of `events[i]` (`networkOf(source.ip)`, ip-net.ts; undefined without a parsable
+   * address), computed by the engine at most once per event per call and shared by the detectors: treat the
+   * result as read-only. Absent when a caller steps a detector directly; use `eventNetwork` (geo.ts).
+   */
+  network?: (i: number) => NetworkInfo | undefined;
 }
 
 export interface StepResult<S> {
