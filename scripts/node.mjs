@@ -10,7 +10,7 @@ import { join } from 'node:path';
 const [major, minor] = process.versions.node.split('.').map(Number);
 // node:sqlite needs 22.13; TypeScript type stripping is on by default from 22.18 and behind a flag before.
 const modern = major > 22 || (major === 22 && minor >= 13);
-const stripFlag = major === 22 && minor < 18 ? ['--experimental-strip-types'] : [];
+const stripFlag = modern && major === 22 && minor < 18 ? ['--experimental-strip-types'] : [];
 const args = process.argv.slice(2);
 
 let node = process.execPath;
@@ -26,6 +26,6 @@ if (!modern) {
     }
   }
 }
-const child = spawnSync(node, ['--disable-warning=ExperimentalWarning', ...(modern ? stripFlag : []), ...args], { stdio: 'inherit' });
+const child = spawnSync(node, ['--disable-warning=ExperimentalWarning', ...stripFlag, ...args], { stdio: 'inherit' });
 if (child.error) throw child.error;
 process.exit(child.status ?? (child.signal ? 1 : 0));

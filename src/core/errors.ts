@@ -5,13 +5,11 @@
 export const errorCatalogue = {
   USAGE: { retryable: false, exitCode: 2 },
   CONFIG_INVALID: { retryable: false, exitCode: 2 },
-  INGEST_BAD_RECORD: { retryable: false, exitCode: 3 },
   INGEST_SOURCE_UNREADABLE: { retryable: false, exitCode: 1 },
   STORE_UNAVAILABLE: { retryable: true, exitCode: 1 },
   STORE_CORRUPT: { retryable: false, exitCode: 1 },
   DETECTOR_PARAMS_INVALID: { retryable: false, exitCode: 2 },
   DETECTOR_STATE_INVALID: { retryable: false, exitCode: 1 },
-  ALERT_DELIVERY_FAILED: { retryable: true, exitCode: 1 },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;
