@@ -12,11 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeTenant } from '../fixtures/generator/index.ts';
-import type { SsprEvent } from '../src/core/event.ts';
-import { detectors } from '../src/detectors/registry.ts';
-import { ingestPaths } from '../src/ingest/ingest.ts';
-import { runDetection } from '../src/pipeline/run-detection.ts';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import type { SsprEvent } from '../core/event.ts';
+import { detectors } from '../detectors/registry.ts';
+import { ingestPaths } from '../ingest/ingest.ts';
+import { runDetection } from '../pipeline/run-detection.ts';
+import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { baselines } from './detection/baselines.ts';
 import { addScores, MATCHING, scoreDetector, type BenignHit, type DetectorScore, type FalsePositive, type Miss, type ScoredFinding, type TruthBenign, type TruthIncident } from './detection/score.ts';
 

@@ -5,9 +5,9 @@
  * JSON.parse on each (the ceiling any JSON ingest in Node has on this machine). Prints one JSON line.
  */
 import { rmSync, statSync } from 'node:fs';
-import { ingestPaths } from '../src/ingest/ingest.ts';
-import { defaultLimits, readFileUnits } from '../src/ingest/sources/file-source.ts';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { ingestPaths } from '../ingest/ingest.ts';
+import { defaultLimits, readFileUnits } from '../ingest/sources/file-source.ts';
+import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 
 const [file, db, mode = 'full'] = process.argv.slice(2);
 if (!file || !db) throw new Error('usage: node bench/ingest-run.ts <file> <db> [full|frame|parse]');

@@ -6,9 +6,9 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { generateTenant } from '../../fixtures/generator/index.ts';
-import { detectFormat, parseEventXml } from '../../src/ingest/formats/index.ts';
-import type { ParseResult } from '../../src/ingest/formats/types.ts';
-import { createGeoLookup } from '../../src/ingest/geo-enrich.ts';
+import { detectFormat, parseEventXml } from '../../ingest/formats/index.ts';
+import type { ParseResult } from '../../ingest/formats/types.ts';
+import { createGeoLookup } from '../../ingest/geo-enrich.ts';
 
 const [out, eventsText = '1000000', usersText = '50000', seedText = '1'] = process.argv.slice(2);
 if (!out) throw new Error('usage: node bench/detect/prepare.ts <out.ndjson> [events] [users] [seed]');

@@ -6,9 +6,9 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { SsprEvent } from '../../src/core/event.ts';
-import { createEngine } from '../../src/detectors/engine.ts';
-import { detectors } from '../../src/detectors/registry.ts';
+import type { SsprEvent } from '../../core/event.ts';
+import { createEngine } from '../../detectors/engine.ts';
+import { detectors } from '../../detectors/registry.ts';
 
 const [file, batchText = '10000'] = process.argv.slice(2);
 if (!file) throw new Error('usage: node bench/detect/run.ts <events.ndjson> [batchSize]');

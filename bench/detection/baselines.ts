@@ -4,7 +4,7 @@
  * order returning alerts in the matcher's finding shape (score.ts), with `detector` set to the detector it
  * competes with so the same matcher scores it. Thresholds are the anchors' own, kept literal on purpose.
  */
-import type { SsprEvent } from '../../src/core/event.ts';
+import type { SsprEvent } from '../../core/event.ts';
 import type { ScoredFinding } from './score.ts';
 
 const MIN = 60_000;

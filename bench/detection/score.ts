@@ -21,8 +21,8 @@
  * - Any other finding is a false positive; when it shares time and entity with a benign look-alike, the hit is
  *   reported with the look-alike's kind.
  */
-import type { Finding } from '../../src/core/finding.ts';
-import { cidrContains, parseCidr, parseIp } from '../../src/detectors/ip-net.ts';
+import type { Finding } from '../../core/finding.ts';
+import { cidrContains, parseCidr, parseIp } from '../../detectors/ip-net.ts';
 
 /** The part of the generator's incident truth the matcher reads. */
 export interface TruthIncident {

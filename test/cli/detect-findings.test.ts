@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeTenant, type Truth } from '../../fixtures/generator/index.ts';
-import { findingSchema } from '../../src/core/finding.ts';
-import { DETECT_STATE_KEY } from '../../src/pipeline/run-detection.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { findingSchema } from '../../core/finding.ts';
+import { DETECT_STATE_KEY } from '../../pipeline/run-detection.ts';
+import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import { runCli } from './run-cli.ts';
 
 interface RunJson {

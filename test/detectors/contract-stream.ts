@@ -1,4 +1,4 @@
-import type { SsprEvent } from '../../src/core/event.ts';
+import type { SsprEvent } from '../../core/event.ts';
 import { makeEvent } from '../helpers/make-event.ts';
 
 /**

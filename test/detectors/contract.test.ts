@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { SsprEvent } from '../../src/core/event.ts';
-import { findingSchema, severitySchema, type Finding } from '../../src/core/finding.ts';
-import { createEngine } from '../../src/detectors/engine.ts';
-import { findingId } from '../../src/detectors/finding-id.ts';
-import { detectors } from '../../src/detectors/registry.ts';
-import type { Detector } from '../../src/detectors/types.ts';
+import type { SsprEvent } from '../../core/event.ts';
+import { findingSchema, severitySchema, type Finding } from '../../core/finding.ts';
+import { createEngine } from '../../detectors/engine.ts';
+import { findingId } from '../../detectors/finding-id.ts';
+import { detectors } from '../../detectors/registry.ts';
+import type { Detector } from '../../detectors/types.ts';
 import { contractStream } from './contract-stream.ts';
 
 /**

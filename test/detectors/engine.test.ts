@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { SsprEvent } from '../../src/core/event.ts';
-import { SsprError } from '../../src/core/errors.ts';
-import type { Finding } from '../../src/core/finding.ts';
-import { resolveDetectors } from '../../src/detectors/config.ts';
-import { createEngine } from '../../src/detectors/engine.ts';
-import { findingId } from '../../src/detectors/finding-id.ts';
-import { detectors } from '../../src/detectors/registry.ts';
-import type { Detector, StepContext } from '../../src/detectors/types.ts';
+import type { SsprEvent } from '../../core/event.ts';
+import { SsprError } from '../../core/errors.ts';
+import type { Finding } from '../../core/finding.ts';
+import { resolveDetectors } from '../../detectors/config.ts';
+import { createEngine } from '../../detectors/engine.ts';
+import { findingId } from '../../detectors/finding-id.ts';
+import { detectors } from '../../detectors/registry.ts';
+import type { Detector, StepContext } from '../../detectors/types.ts';
 import { makeEvent } from '../helpers/make-event.ts';
 
 const BASE = Date.parse('2026-03-03T09:00:00.000Z');

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Geo, SsprEvent } from '../../src/core/event.ts';
-import { haversineKm } from '../../src/detectors/geo.ts';
-import { impossibleTravel, impossibleTravelParamsSchema, type ImpossibleTravelParams } from '../../src/detectors/impossible-travel.ts';
-import { cidrContains, networkOf, parseCidr, parseIp } from '../../src/detectors/ip-net.ts';
+import type { Geo, SsprEvent } from '../../core/event.ts';
+import { haversineKm } from '../../detectors/geo.ts';
+import { impossibleTravel } from '../../detectors/impossible-travel.ts';
+import { impossibleTravelParamsSchema, type ImpossibleTravelParams } from '../../detectors/impossible-travel-params.ts';
+import { cidrContains, networkOf, parseCidr, parseIp } from '../../detectors/ip-net.ts';
 import { makeEvent } from '../helpers/make-event.ts';
 import { cut, deepFreeze, runAll, runBatches, shuffleWithin, sorted, viaEngine } from './stream-harness.ts';
 

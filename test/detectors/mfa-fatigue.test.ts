@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MfaResult, SsprEvent } from '../../src/core/event.ts';
-import { mfaFatigue, mfaFatigueParamsSchema } from '../../src/detectors/mfa-fatigue.ts';
+import type { MfaResult, SsprEvent } from '../../core/event.ts';
+import { mfaFatigue, mfaFatigueParamsSchema } from '../../detectors/mfa-fatigue.ts';
 import { makeEvent } from '../helpers/make-event.ts';
 import { cut, deepFreeze, runAll, runBatches, shuffleWithin, sorted, viaEngine } from './stream-harness.ts';
 

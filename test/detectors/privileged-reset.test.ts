@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { SsprEvent } from '../../src/core/event.ts';
-import { findingSchema, type Finding } from '../../src/core/finding.ts';
-import { createEngine } from '../../src/detectors/engine.ts';
-import { privilegedReset } from '../../src/detectors/privileged-reset.ts';
+import type { SsprEvent } from '../../core/event.ts';
+import { findingSchema, type Finding } from '../../core/finding.ts';
+import { createEngine } from '../../detectors/engine.ts';
+import { privilegedReset } from '../../detectors/privileged-reset.ts';
 import { makeEvent } from '../helpers/make-event.ts';
 
 const BASE = Date.parse('2026-03-03T14:00:00.000Z');

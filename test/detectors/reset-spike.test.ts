@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { SsprEvent } from '../../src/core/event.ts';
-import { findingSchema, type Finding } from '../../src/core/finding.ts';
-import { createEngine } from '../../src/detectors/engine.ts';
-import { resetSpike } from '../../src/detectors/reset-spike.ts';
+import type { SsprEvent } from '../../core/event.ts';
+import { findingSchema, type Finding } from '../../core/finding.ts';
+import { createEngine } from '../../detectors/engine.ts';
+import { resetSpike } from '../../detectors/reset-spike.ts';
 import { makeEvent } from '../helpers/make-event.ts';
 
 const HOUR = 3_600_000;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { SsprEvent, SsprStep } from '../../src/core/event.ts';
-import { findingSchema, type Finding } from '../../src/core/finding.ts';
-import { createEngine } from '../../src/detectors/engine.ts';
-import { resetSpray, type ResetSprayParams } from '../../src/detectors/reset-spray.ts';
+import type { SsprEvent, SsprStep } from '../../core/event.ts';
+import { findingSchema, type Finding } from '../../core/finding.ts';
+import { createEngine } from '../../detectors/engine.ts';
+import { resetSpray, type ResetSprayParams } from '../../detectors/reset-spray.ts';
 import { makeEvent } from '../helpers/make-event.ts';
 
 const BASE = Date.parse('2026-03-03T10:00:00.000Z');

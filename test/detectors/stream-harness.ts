@@ -1,7 +1,7 @@
-import type { SsprEvent } from '../../src/core/event.ts';
-import { findingSchema, type Finding } from '../../src/core/finding.ts';
-import { createEngine } from '../../src/detectors/engine.ts';
-import type { Detector } from '../../src/detectors/types.ts';
+import type { SsprEvent } from '../../core/event.ts';
+import { findingSchema, type Finding } from '../../core/finding.ts';
+import { createEngine } from '../../detectors/engine.ts';
+import type { Detector } from '../../detectors/types.ts';
 
 /** Events sorted by (timestamp, id), the order `step` expects. */
 export function sorted(events: readonly SsprEvent[]): SsprEvent[] {

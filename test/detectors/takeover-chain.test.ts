@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Geo, SsprEvent } from '../../src/core/event.ts';
-import { takeoverChain, takeoverChainParamsSchema } from '../../src/detectors/takeover-chain.ts';
+import type { Geo, SsprEvent } from '../../core/event.ts';
+import { takeoverChain, takeoverChainParamsSchema } from '../../detectors/takeover-chain.ts';
 import { makeEvent } from '../helpers/make-event.ts';
 import { cut, deepFreeze, runAll, runBatches, shuffleWithin, sorted, viaEngine } from './stream-harness.ts';
 

@@ -1,4 +1,4 @@
-import { ssprEventSchema, type SsprEvent } from '../../src/core/event.ts';
+import { ssprEventSchema, type SsprEvent } from '../../core/event.ts';
 
 let counter = 0;
 

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingestPaths } from '../../src/ingest/ingest.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { ingestPaths } from '../../ingest/ingest.ts';
+import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 
 const samples = JSON.parse(readFileSync('fixtures/samples/entra/auditlogs-la.json', 'utf8')) as Array<Record<string, unknown>>;
 /** Good Log Analytics audit rows with fresh ids, so each test file has its own. */

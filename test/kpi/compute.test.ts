@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { SsprEvent } from '../../src/core/event.ts';
-import { isSsprError } from '../../src/core/errors.ts';
-import { computeKpis, formatKpiReport, kpiReportSchema, type KpiReport } from '../../src/kpi/compute.ts';
-import { defaultKpiConfig, kpiConfigSchema, parseKpiConfig } from '../../src/kpi/config.ts';
+import type { SsprEvent } from '../../core/event.ts';
+import { isSsprError } from '../../core/errors.ts';
+import { computeKpis, formatKpiReport, kpiReportSchema, type KpiReport } from '../../kpi/compute.ts';
+import { defaultKpiConfig, kpiConfigSchema, parseKpiConfig } from '../../kpi/config.ts';
 import { makeEvent } from '../helpers/make-event.ts';
 
 /** The ids scripts rely on (issue 4 §7). */

@@ -2,12 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestPaths } from '../../src/ingest/ingest.ts';
-import { computeKpis, kpiActions, type Kpi, type KpiReport } from '../../src/kpi/compute.ts';
-import { kpiConfigSchema } from '../../src/kpi/config.ts';
-import type { KpiSnapshots } from '../../src/kpi/snapshots.ts';
-import type { Store } from '../../src/store/contract.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { ingestPaths } from '../../ingest/ingest.ts';
+import { computeKpis, kpiActions, type Kpi, type KpiReport } from '../../kpi/compute.ts';
+import { kpiConfigSchema } from '../../kpi/config.ts';
+import type { KpiSnapshots } from '../../kpi/snapshots.ts';
+import type { Store } from '../../store/contract.ts';
+import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 
 /**
  * The KPIs over real formats: the verbatim Entra and Windows samples and directory files go through the

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeTenant, type KpiTruth, type Truth } from '../../fixtures/generator/index.ts';
-import { ingestPaths } from '../../src/ingest/ingest.ts';
-import { computeKpis, kpiActions, type KpiReport } from '../../src/kpi/compute.ts';
-import { kpiConfigSchema, type KpiConfig } from '../../src/kpi/config.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { ingestPaths } from '../../ingest/ingest.ts';
+import { computeKpis, kpiActions, type KpiReport } from '../../kpi/compute.ts';
+import { kpiConfigSchema, type KpiConfig } from '../../kpi/config.ts';
+import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 
 /**
  * Known answers: a seeded tenant is written to files, ingested through the ingest shell into SQLite, and

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { AuthMethod, SsprEvent, SsprStep } from '../../src/core/event.ts';
-import { computeKpis, type Kpi, type KpiReport } from '../../src/kpi/compute.ts';
-import { kpiConfigSchema, type KpiConfigInput } from '../../src/kpi/config.ts';
-import type { KpiSnapshots } from '../../src/kpi/snapshots.ts';
-import type { DirectorySnapshot } from '../../src/store/contract.ts';
+import type { AuthMethod, SsprEvent, SsprStep } from '../../core/event.ts';
+import { computeKpis, type Kpi, type KpiReport } from '../../kpi/compute.ts';
+import { kpiConfigSchema, type KpiConfigInput } from '../../kpi/config.ts';
+import type { KpiSnapshots } from '../../kpi/snapshots.ts';
+import type { DirectorySnapshot } from '../../core/directory.ts';
 import { makeEvent } from '../helpers/make-event.ts';
 
 const period = { from: '2026-03-02T00:00:00Z', to: '2026-03-30T00:00:00Z' };

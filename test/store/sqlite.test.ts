@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import { makeEvent } from '../helpers/make-event.ts';
 import { storeContract } from './store-contract.ts';
 

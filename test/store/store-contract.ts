@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/core/finding.ts';
-import type { Store } from '../../src/store/contract.ts';
+import type { Finding } from '../../core/finding.ts';
+import type { Store } from '../../store/contract.ts';
 import { makeEvent } from '../helpers/make-event.ts';
 
 function makeFinding(overrides: Partial<Finding> = {}): Finding {

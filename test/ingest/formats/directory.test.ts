@@ -4,13 +4,11 @@ import {
   graphMethodsToAuthMethods,
   parsePrivilegedLine,
   registrationDetailsFormat,
-  registrationRowSchema,
-  ticketRowSchema,
   ticketsCsvFormat,
-  userRowSchema,
   usersCsvFormat,
-} from '../../../src/ingest/formats/directory.ts';
-import type { ParseResult, RecordFormat } from '../../../src/ingest/formats/types.ts';
+} from '../../../ingest/formats/directory.ts';
+import { registrationRowSchema, ticketRowSchema, userRowSchema } from '../../../core/directory.ts';
+import type { ParseResult, RecordFormat } from '../../../ingest/formats/types.ts';
 
 const ctx = { ref: 'test:1' };
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ssprEventSchema, type SsprEvent } from '../../../src/core/event.ts';
-import { entraAuditFormats } from '../../../src/ingest/formats/entra-audit.ts';
-import { classifyMfaResult } from '../../../src/ingest/formats/entra-common.ts';
-import { entraSigninFormats } from '../../../src/ingest/formats/entra-signin.ts';
-import type { ParseResult } from '../../../src/ingest/formats/types.ts';
+import { ssprEventSchema, type SsprEvent } from '../../../core/event.ts';
+import { entraAuditFormats } from '../../../ingest/formats/entra-audit.ts';
+import { classifyMfaResult } from '../../../ingest/formats/entra-common.ts';
+import { entraSigninFormats } from '../../../ingest/formats/entra-signin.ts';
+import type { ParseResult } from '../../../ingest/formats/types.ts';
 
 type Rec = Record<string, unknown>;
 const ALL_FORMATS = [...entraAuditFormats, ...entraSigninFormats];

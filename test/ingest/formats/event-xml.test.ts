@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ssprEventSchema, type SsprEvent } from '../../../src/core/event.ts';
-import { EVENT_XML_FORMAT_ID, parseEventXml } from '../../../src/ingest/formats/event-xml.ts';
-import type { ParseResult } from '../../../src/ingest/formats/types.ts';
-import { winlogbeatFormat } from '../../../src/ingest/formats/winlogbeat.ts';
+import { ssprEventSchema, type SsprEvent } from '../../../core/event.ts';
+import { EVENT_XML_FORMAT_ID, parseEventXml } from '../../../ingest/formats/event-xml.ts';
+import type { ParseResult } from '../../../ingest/formats/types.ts';
+import { winlogbeatFormat } from '../../../ingest/formats/winlogbeat.ts';
 
 const SAMPLES = new URL('../../../fixtures/samples/windows/', import.meta.url);
 const NS = 'http://schemas.microsoft.com/win/2004/08/events/event';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ssprEventSchema, type SsprEvent } from '../../../src/core/event.ts';
-import type { ParseResult } from '../../../src/ingest/formats/types.ts';
-import { isSyncAccount, SYNC_ACCOUNT_PATTERNS } from '../../../src/ingest/formats/windows-security.ts';
-import { winlogbeatFormat } from '../../../src/ingest/formats/winlogbeat.ts';
+import { ssprEventSchema, type SsprEvent } from '../../../core/event.ts';
+import type { ParseResult } from '../../../ingest/formats/types.ts';
+import { isSyncAccount, SYNC_ACCOUNT_PATTERNS } from '../../../ingest/formats/windows-security.ts';
+import { winlogbeatFormat } from '../../../ingest/formats/winlogbeat.ts';
 
 type Doc = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { JsonScanner } from '../../../src/ingest/sources/json-scanner.ts';
-import type { RawUnit } from '../../../src/ingest/sources/raw-unit.ts';
+import { JsonScanner } from '../../../ingest/sources/json-scanner.ts';
+import type { RawUnit } from '../../../ingest/sources/raw-unit.ts';
 
 const options = { maxRecordBytes: 1024, keepBytes: 16 };
 

@@ -1,5 +1,5 @@
 import type { AuthMethod, SsprEvent } from '../core/event.ts';
-import type { RegistrationRow } from '../ingest/formats/directory.ts';
+import type { RegistrationRow } from '../core/directory.ts';
 import type { RequiredMethods } from './config.ts';
 import { latestAtOrBefore, type ParsedSnapshot } from './snapshots.ts';
 

@@ -1,7 +1,7 @@
 import type { KpiConfig } from './config.ts';
 import { kpiFrom, kpiUnavailable, kpiValue, none, some, type Kpi, type KpiPeriod, type Maybe } from './report.ts';
 import { describeSnapshot, isPasswordTicket, ticketsOf, type ParsedSnapshot, type Ticket } from './snapshots.ts';
-import type { TicketRow } from '../ingest/formats/directory.ts';
+import type { TicketRow } from '../core/directory.ts';
 import { dayStart, DAY_MS, iso, isBounded, median, MINUTE_MS, percentile, type PeriodMs } from './time.ts';
 
 /**

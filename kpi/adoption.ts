@@ -1,4 +1,4 @@
-import type { UserRow } from '../ingest/formats/directory.ts';
+import type { UserRow } from '../core/directory.ts';
 import type { RequiredMethods } from './config.ts';
 import { kpiFrom, kpiUnavailable, kpiValue, none, some, type BreakdownRow, type Kpi, type KpiPeriod, type Maybe } from './report.ts';
 import type { RegistrationStates, RegistrationTracker } from './registration-state.ts';

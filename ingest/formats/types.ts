@@ -1,5 +1,5 @@
 import type { Dataset, SsprEvent } from '../../core/event.ts';
-import type { SnapshotKind } from '../../store/contract.ts';
+import type { SnapshotKind } from '../../core/directory.ts';
 
 /** Why a record was refused. Stable codes: the quarantine and the ingest summary group by them. */
 export type RejectCode =

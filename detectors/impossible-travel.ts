@@ -1,11 +1,11 @@
-import { z } from 'zod';
 import { actionSchema, type SsprEvent } from '../core/event.ts';
 import type { Finding, Severity } from '../core/finding.ts';
 import defaultsJson from './defaults/impossible-travel.json' with { type: 'json' };
 import { findingId } from './finding-id.ts';
-import { errorRadiusKm, haversineKm, isInteractive, networkParamsShape, eventNetwork, observeNetwork, placeLabel, SharedNetworks, type NetSighting } from './geo.ts';
+import { errorRadiusKm, haversineKm, isInteractive, eventNetwork, observeNetwork, placeLabel, SharedNetworks, type NetSighting } from './geo.ts';
+import { impossibleTravelParamsSchema, type ImpossibleTravelParams } from './impossible-travel-params.ts';
 import { judgeTravel, type TravelCtx, type TravelIncident, type TravelPoint, type UserTravel } from './impossible-travel-judge.ts';
-import { cidrSchema, compileCidrs, inAnyCidr } from './ip-net.ts';
+import { compileCidrs, inAnyCidr } from './ip-net.ts';
 import { emptyKeyed, KeyedWriter, type KeyedMap } from './keyed-state.ts';
 import { eventTime, HOUR_MS, isoOf, MINUTE_MS } from './lib/time.ts';
 import type { Detector, DetectorMeta } from './types.ts';
@@ -61,30 +61,6 @@ import type { Detector, DetectorMeta } from './types.ts';
  *   Wi-Fi ranges in config.
  */
 
-/** Params of `impossible-travel`, validated once at start-up; unknown keys are refused. */
-export const impossibleTravelParamsSchema = z
-  .object({
-    maxSpeedKmh: z.number().positive(),
-    minDistanceKm: z.number().nonnegative(),
-    logErrorRadiusKm: z.number().nonnegative(),
-    geoipErrorRadiusKm: z.number().nonnegative(),
-    countryOnlyErrorRadiusKm: z.number().nonnegative(),
-    clockSkewSeconds: z.number().nonnegative(),
-    bounceWindowMinutes: z.number().positive(),
-    incidentGapMinutes: z.number().positive(),
-    historyHours: z.number().positive(),
-    maxPointsPerUser: z.number().int().min(2),
-    maxEvidence: z.number().int().min(2),
-    lowConfidenceNetworks: z.array(cidrSchema),
-    officeRadiusKm: z.number().positive(),
-    officeMinVoters: z.number().int().min(1),
-    officeMinNearShare: z.number().min(0).max(1),
-    devicelessTokenIsPresence: z.boolean(),
-    ...networkParamsShape,
-  })
-  .strict();
-/** Params of `impossible-travel` (units in the names). */
-export type ImpossibleTravelParams = z.infer<typeof impossibleTravelParamsSchema>;
 
 /** State of `impossible-travel`: per-user recent points and open incident, and the tenant's network sightings. */
 export interface ImpossibleTravelState {

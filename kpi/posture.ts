@@ -5,7 +5,7 @@ import type { Population } from './adoption.ts';
 import { kpiFrom, kpiUnavailable, kpiValue, none, some, type BreakdownRow, type Kpi, type KpiPeriod, type Maybe } from './report.ts';
 import { describeSnapshot, nearestSnapshot, type ParsedSnapshot } from './snapshots.ts';
 import type { RegistrationStates } from './registration-state.ts';
-import type { PrivilegedRow } from '../ingest/formats/directory.ts';
+import type { PrivilegedRow } from '../core/directory.ts';
 import { localPart, type AsOf } from './time.ts';
 
 /**

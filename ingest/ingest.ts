@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { ssprEventSchema, type SsprEvent } from '../core/event.ts';
-import type { QuarantinedRecord, SnapshotKind, Store } from '../store/contract.ts';
+import type { SnapshotKind } from '../core/directory.ts';
+import type { QuarantinedRecord, Store } from '../store/contract.ts';
 import { detectFormat, EVENT_XML_FORMAT_ID, parseEventXml, parsePrivilegedLine, recordFormats } from './formats/index.ts';
 import type { ParseResult, RecordFormat, RejectCode } from './formats/types.ts';
 import { createGeoLookup, type GeoLookup } from './geo-enrich.ts';

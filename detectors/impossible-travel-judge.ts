@@ -1,5 +1,5 @@
 import { haversineKm, type SharedNetworks } from './geo.ts';
-import type { ImpossibleTravelParams } from './impossible-travel.ts';
+import type { ImpossibleTravelParams } from './impossible-travel-params.ts';
 import type { Cidr } from './ip-net.ts';
 import { addCapped } from './lib/case-file.ts';
 import { HOUR_MS, MINUTE_MS } from './lib/time.ts';

@@ -1,5 +1,8 @@
 import type { Action, Dataset, SsprEvent } from '../core/event.ts';
 import type { Finding, FindingStatus, Severity } from '../core/finding.ts';
+import type { DirectorySnapshot, SnapshotKind } from '../core/directory.ts';
+
+export type { DirectorySnapshot, SnapshotKind };
 
 /** A record ingest refused, kept whole (up to the size cap) with the reason, so nothing is lost. */
 export interface QuarantinedRecord {
@@ -36,16 +39,6 @@ export interface FindingQuery {
   limit?: number;
 }
 
-/** Directory inputs (issue 4) kept as dated snapshots: users CSV, registration details, privileged list, tickets. */
-export type SnapshotKind = 'users' | 'registration' | 'privileged' | 'tickets';
-
-export interface DirectorySnapshot {
-  kind: SnapshotKind;
-  /** When the snapshot describes the directory (file time or the export's own date). */
-  takenAt: string;
-  source: string;
-  rows: unknown[];
-}
 
 export interface InsertResult {
   inserted: number;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { DirectorySnapshot } from '../store/contract.ts';
+import type { DirectorySnapshot } from '../core/directory.ts';
 import {
   privilegedRowSchema,
   registrationRowSchema,
@@ -9,7 +9,7 @@ import {
   type RegistrationRow,
   type TicketRow,
   type UserRow,
-} from '../ingest/formats/directory.ts';
+} from '../core/directory.ts';
 import { isoDay } from './time.ts';
 
 /**

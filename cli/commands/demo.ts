@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { writeTenant } from '../../../fixtures/generator/index.ts';
+import { fileURLToPath } from 'node:url';
+import { writeTenant } from '../../fixtures/generator/index.ts';
 import { configPath, loadConfig } from '../../core/config.ts';
 import { ingestPaths } from '../../ingest/ingest.ts';
 import { parseKpiConfig } from '../../kpi/config.ts';
@@ -12,7 +13,8 @@ import { describeRun } from './detect.ts';
 import { formatFindings, sortForTriage } from './findings.ts';
 import { kpiReport } from './kpi.ts';
 
-const DEMO_CONFIG = 'fixtures/demo.config.json';
+// Found next to the code, so the demo runs from any working directory.
+const DEMO_CONFIG = fileURLToPath(new URL('../../fixtures/demo.config.json', import.meta.url));
 
 /** `sspr demo`: generate a seeded tenant in the real log formats, ingest it, detect, and print findings and KPIs. */
 export const demoCommand: Command = {
