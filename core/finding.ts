@@ -47,5 +47,22 @@ export const findingSchema = z.object({
     ips: z.array(z.string()),
     locations: z.array(z.string()),
   }),
+  /**
+   * Set when detection no longer produces this finding (late data explained it away, a rebuild no longer
+   * finds it). The finding is kept, with its analyst status, so whoever saw or was paged about it can see why.
+   */
+  retracted: z.object({ at: isoTime, reason: z.string() }).optional(),
 });
 export type Finding = z.infer<typeof findingSchema>;
+
+/**
+ * What one detection run did to one finding: the alert router turns these into messages. `finding` is as
+ * stored after the run; `previous` as stored before it (absent when created). A finding that comes back after
+ * a retraction is `updated` with a `previous` that carries `retracted`.
+ */
+export const findingChangeSchema = z.object({
+  kind: z.enum(['created', 'updated', 'retracted']),
+  finding: findingSchema,
+  previous: findingSchema.optional(),
+});
+export type FindingChange = z.infer<typeof findingChangeSchema>;

@@ -63,10 +63,23 @@ export async function ingestPaths(store: Store, paths: readonly string[], option
       bytesRead += n;
       options.onProgress?.({ bytesRead, bytesTotal, summary, file });
     };
-    await run.ingestFile(file, readFileUnits(file, options.limits ?? defaultLimits, onBytes));
+    await run.ingestStream(file, readFileUnits(file, options.limits ?? defaultLimits, onBytes), async () => (await stat(file)).mtime.toISOString());
   }
   await run.flush();
   await store.endBulkLoad();
+  return summary;
+}
+
+/**
+ * Ingests one stream of raw records that a pull source read (Log Analytics rows, Elasticsearch hits) through
+ * the same parsers, validation, enrichment, dedupe and quarantine as files. `source` names the stream
+ * (`log-analytics:<workspace>/SigninLogs`) where a file path would stand: in event refs, quarantine entries
+ * and the summary. Directory snapshots from such a stream are dated by the export, else `asOf`, else now.
+ */
+export async function ingestUnits(store: Store, source: string, units: AsyncIterable<RawUnit>, options: IngestOptions = {}): Promise<IngestSummary> {
+  const summary: IngestSummary = { ...zero(), bySource: {}, quarantineReasons: {}, files: 0, snapshots: [] };
+  const run = new IngestRun(store, summary, options);
+  await run.ingestStream(source, units, () => (options.now?.() ?? new Date()).toISOString());
   return summary;
 }
 
@@ -92,7 +105,8 @@ class IngestRun {
     this.forced = options.format !== undefined ? recordFormats.find((f) => f.id === options.format) : undefined;
   }
 
-  async ingestFile(path: string, units: AsyncIterable<RawUnit>): Promise<void> {
+  /** One file or pull stream; `fallbackDate` dates its directory snapshots when neither the export nor `asOf` does. */
+  async ingestStream(path: string, units: AsyncIterable<RawUnit>, fallbackDate: () => Promise<string> | string): Promise<void> {
     this.file = path;
     this.rows = new Map();
     for await (const unit of units) {
@@ -100,7 +114,7 @@ class IngestRun {
       if (this.events.length >= this.batchSize || this.bad.length >= 1000) await this.flush();
     }
     await this.flush();
-    await this.saveSnapshots(path);
+    await this.saveSnapshots(path, fallbackDate);
   }
 
   private unit(unit: RawUnit): void {
@@ -252,9 +266,9 @@ class IngestRun {
     }
   }
 
-  private async saveSnapshots(path: string): Promise<void> {
+  private async saveSnapshots(path: string, fallbackDate: () => Promise<string> | string): Promise<void> {
     for (const [kind, { source, rows }] of this.rows) {
-      const takenAt = this.options.asOf ?? exportDate(rows) ?? (await stat(path)).mtime.toISOString();
+      const takenAt = this.options.asOf ?? exportDate(rows) ?? (await fallbackDate());
       // Rows count as accepted once their snapshot is stored; the same export again is all duplicates.
       const stored = await this.store.saveSnapshot({ kind, takenAt, source: path, rows });
       this.count(source, stored ? 'accepted' : 'duplicates', rows.length);

@@ -1,6 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { SsprEvent } from '../core/event.ts';
 import { isSsprError } from '../core/errors.ts';
-import type { Finding } from '../core/finding.ts';
+import type { Finding, FindingChange } from '../core/finding.ts';
 import { resolveDetectors } from '../detectors/config.ts';
 import { createEngine, type Engine, type EngineStats } from '../detectors/engine.ts';
 import type { Store } from '../store/contract.ts';
@@ -26,6 +27,8 @@ export interface DetectionRun {
   mode: 'incremental' | 'full' | 'range';
   events: number;
   findings: { inserted: number; updated: number };
+  /** Findings this run created or changed (a replay that changes nothing is not listed): what the alert router reads. */
+  changes: FindingChange[];
   engine: EngineStats;
 }
 
@@ -70,8 +73,25 @@ export async function runDetection(store: Store, options: DetectionOptions = {})
     collect(engine.flush());
     await saveCheckpoint(store, seq, engine);
   }
+  const changes = await changesOf(store, [...findings.values()]);
   const result = await store.upsertFindings([...findings.values()]);
-  return { mode, events, findings: result, engine: engine.stats() };
+  return { mode, events, findings: result, changes, engine: engine.stats() };
+}
+
+/** Compares the run's findings with what the store holds; the stored analyst status is kept, as the upsert keeps it. */
+async function changesOf(store: Store, findings: readonly Finding[]): Promise<FindingChange[]> {
+  const before = new Map((await store.getFindings(findings.map((f) => f.id))).map((f) => [f.id, f]));
+  const changes: FindingChange[] = [];
+  for (const found of findings) {
+    const previous = before.get(found.id);
+    if (!previous) {
+      changes.push({ kind: 'created', finding: found });
+      continue;
+    }
+    const finding = { ...found, status: previous.status };
+    if (!isDeepStrictEqual(finding, previous)) changes.push({ kind: 'updated', finding, previous });
+  }
+  return changes;
 }
 
 async function feed(engine: Engine, source: AsyncIterable<SsprEvent>, pageSize: number, collect: (f: Finding[]) => void): Promise<number> {

@@ -76,6 +76,8 @@ export interface Store {
   /** Inserts or updates by id; an existing finding keeps its status. */
   upsertFindings(findings: readonly Finding[]): Promise<{ inserted: number; updated: number }>;
   listFindings(query?: FindingQuery): Promise<Finding[]>;
+  /** The stored findings among `ids` (any order; unknown ids are left out). */
+  getFindings(ids: readonly string[]): Promise<Finding[]>;
   setFindingStatus(id: string, status: FindingStatus): Promise<boolean>;
   getCheckpoint(key: string): Promise<string | undefined>;
   setCheckpoint(key: string, value: string): Promise<void>;

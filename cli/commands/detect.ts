@@ -21,8 +21,9 @@ export const detectCommand: Command = {
         ...(since !== undefined ? { since } : {}),
         ...(until !== undefined ? { until } : {}),
       });
-      logger.child({ module: 'detect' }).info(run, 'detection finished');
-      io.stdout(values.json ? `${JSON.stringify(run)}\n` : describeRun(run));
+      const summary = { ...run, changes: countChanges(run) };
+      logger.child({ module: 'detect' }).info(summary, 'detection finished');
+      io.stdout(values.json ? `${JSON.stringify(summary)}\n` : describeRun(run));
       return EXIT.ok;
     } finally {
       await store.close();
@@ -33,4 +34,11 @@ export const detectCommand: Command = {
 export function describeRun(run: DetectionRun): string {
   const late = run.engine.late > 0 ? ` (${run.engine.late} arrived after the watermark)` : '';
   return `detect (${run.mode}): ${run.events} event(s) read${late}; findings: ${run.findings.inserted} new, ${run.findings.updated} updated\n`;
+}
+
+/** How many findings the run created, updated and retracted (the `changes` field of `sspr detect --json`). */
+export function countChanges(run: DetectionRun): Record<'created' | 'updated' | 'retracted', number> {
+  const counts = { created: 0, updated: 0, retracted: 0 };
+  for (const change of run.changes) counts[change.kind] += 1;
+  return counts;
 }

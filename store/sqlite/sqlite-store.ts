@@ -68,10 +68,10 @@ export class SqliteStore implements Store {
     if (version > 0 && version < SCHEMA_VERSION) {
       throw new SsprError('STORE_CORRUPT', `store schema version ${version} is from an older sspr-watch; re-ingest into a new --db file`);
     }
-    if (version < SCHEMA_VERSION) {
-      this.db.exec(schemaSql);
-      this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
-    }
+    // Every statement of the schema is IF NOT EXISTS: a table or index added without a version bump (a new
+    // part's own table) is created in an existing file too. The version is for changes that are not additive.
+    this.db.exec(schemaSql);
+    if (version < SCHEMA_VERSION) this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
   }
 
   private transaction<T>(work: () => T): T {
@@ -210,6 +210,19 @@ export class SqliteStore implements Store {
       .prepare(`SELECT status, body FROM findings${where} ORDER BY last_seen DESC, id${limit}`)
       .all(...params) as Array<{ status: FindingStatus; body: string }>;
     return rows.map((r) => ({ ...(JSON.parse(r.body) as Omit<Finding, 'status'>), status: r.status }));
+  }
+
+  async getFindings(ids: readonly string[]): Promise<Finding[]> {
+    const out: Finding[] = [];
+    // One statement per chunk: SQLite caps the number of bound parameters (32,766 since 3.32).
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows = this.db
+        .prepare(`SELECT status, body FROM findings WHERE id IN (${chunk.map(() => '?').join(', ')})`)
+        .all(...chunk) as Array<{ status: FindingStatus; body: string }>;
+      for (const r of rows) out.push({ ...(JSON.parse(r.body) as Omit<Finding, 'status'>), status: r.status });
+    }
+    return out;
   }
 
   async setFindingStatus(id: string, status: FindingStatus): Promise<boolean> {

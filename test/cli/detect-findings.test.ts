@@ -12,6 +12,7 @@ interface RunJson {
   mode: string;
   events: number;
   findings: { inserted: number; updated: number };
+  changes: { created: number; updated: number; retracted: number };
 }
 
 describe('sspr detect and sspr findings', () => {
@@ -31,6 +32,11 @@ describe('sspr detect and sspr findings', () => {
     const run = JSON.parse((await runCli(['detect', '--db', db, '--json'])).stdout) as RunJson;
     expect(run.mode).toBe('full');
     expect(run.findings.inserted).toBeGreaterThan(0);
+    expect(run.changes).toEqual({ created: run.findings.inserted, updated: 0, retracted: 0 });
+    // The same events again: every finding is re-derived, none changed, so nothing is reported as a change.
+    const again = JSON.parse((await runCli(['detect', '--db', db, '--rebuild', '--json'])).stdout) as RunJson;
+    expect(again.findings.updated).toBe(run.findings.inserted);
+    expect(again.changes).toEqual({ created: 0, updated: 0, retracted: 0 });
     const findings = JSON.parse((await runCli(['findings', '--db', db, '--json'])).stdout) as Array<Record<string, unknown>>;
     expect(findings.length).toBe(run.findings.inserted);
     for (const f of findings) {

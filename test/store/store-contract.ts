@@ -124,6 +124,15 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.listFindings({ status: 'resolved' })).toEqual([]);
     });
 
+    it('returns the stored findings among the ids asked for, with their status and retraction', async () => {
+      const retracted = makeFinding({ id: 'r', retracted: { at: '2026-03-02T04:00:00.000Z', reason: 'explained by a later record' } });
+      await store.upsertFindings([makeFinding({ id: 'a' }), retracted]);
+      await store.setFindingStatus('a', 'resolved');
+      const got = await store.getFindings(['r', 'missing', 'a']);
+      expect(got.sort((x, y) => x.id.localeCompare(y.id))).toEqual([{ ...makeFinding({ id: 'a' }), status: 'resolved' }, retracted]);
+      expect(await store.getFindings([])).toEqual([]);
+    });
+
     it('stores checkpoints and replaces them', async () => {
       expect(await store.getCheckpoint('detect')).toBeUndefined();
       await store.setCheckpoint('detect', '10');
