@@ -12,6 +12,8 @@ export const appConfigSchema = z.strictObject({
   description: z.string().optional(),
   detectors: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   kpi: z.record(z.string(), z.unknown()).optional(),
+  /** `sspr serve`: sign-in (OIDC), public URL, tuning; validated by dashboard/server/config.ts. */
+  dashboard: z.record(z.string(), z.unknown()).optional(),
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { SsprEvent } from '../core/event.ts';
 import { isSsprError } from '../core/errors.ts';
-import type { Finding, FindingChange } from '../core/finding.ts';
+import { keepTriage, type Finding, type FindingChange } from '../core/finding.ts';
 import { resolveDetectors } from '../detectors/config.ts';
 import { createEngine, type Engine, type EngineStats } from '../detectors/engine.ts';
 import type { Store } from '../store/contract.ts';
@@ -78,7 +78,7 @@ export async function runDetection(store: Store, options: DetectionOptions = {})
   return { mode, events, findings: result, changes, engine: engine.stats() };
 }
 
-/** Compares the run's findings with what the store holds; the stored analyst status is kept, as the upsert keeps it. */
+/** Compares the run's findings with what the store holds; the stored analyst status and triage are kept, as the upsert keeps them. */
 async function changesOf(store: Store, findings: readonly Finding[]): Promise<FindingChange[]> {
   const before = new Map((await store.getFindings(findings.map((f) => f.id))).map((f) => [f.id, f]));
   const changes: FindingChange[] = [];
@@ -88,7 +88,7 @@ async function changesOf(store: Store, findings: readonly Finding[]): Promise<Fi
       changes.push({ kind: 'created', finding: found });
       continue;
     }
-    const finding = { ...found, status: previous.status };
+    const finding = keepTriage(found, previous);
     if (!isDeepStrictEqual(finding, previous)) changes.push({ kind: 'updated', finding, previous });
   }
   return changes;

@@ -6,6 +6,19 @@ import type { SsprEvent } from '../../core/event.ts';
 import { SsprError } from '../../core/errors.ts';
 import type { Finding, FindingStatus } from '../../core/finding.ts';
 import type {
+  ApiToken,
+  AuthRecordKind,
+  ConfigVersion,
+  FindingPage,
+  FindingQueueQuery,
+  ProposalStatus,
+  RunRecord,
+  TriageAuditEntry,
+  TriageOutcome,
+  TriageState,
+  TuningProposal,
+} from '../contract-dashboard.ts';
+import type {
   DirectorySnapshot,
   EventQuery,
   FindingQuery,
@@ -15,6 +28,12 @@ import type {
   Store,
 } from '../contract.ts';
 import { bulkIndexesSql, hash53, schemaSql, SCHEMA_VERSION } from './schema.ts';
+import { transaction } from './transaction.ts';
+import { SqliteAuth } from './auth.ts';
+import { dashboardSchemaSql } from './dashboard-schema.ts';
+import { SqliteRunLog } from './run-log.ts';
+import { FINDING_SELECT, findingFromRow, SqliteTriage } from './triage.ts';
+import { SqliteTuning } from './tuning.ts';
 
 /**
  * The embedded default store: one SQLite file (WAL) through Node's built-in `node:sqlite`, no native addon.
@@ -31,6 +50,10 @@ export class SqliteStore implements Store {
   private readonly findingExists: StatementSync;
   private readonly idAtHash: StatementSync;
   private bulk = false;
+  private readonly triage: SqliteTriage;
+  private readonly auth: SqliteAuth;
+  private readonly tuning: SqliteTuning;
+  private readonly runs: SqliteRunLog;
 
   constructor(path: string) {
     this.path = path;
@@ -57,6 +80,10 @@ export class SqliteStore implements Store {
          first_seen = excluded.first_seen, last_seen = excluded.last_seen, body = excluded.body`,
     );
     this.findingExists = this.db.prepare('SELECT 1 FROM findings WHERE id = ?');
+    this.triage = new SqliteTriage(this.db);
+    this.auth = new SqliteAuth(this.db);
+    this.tuning = new SqliteTuning(this.db);
+    this.runs = new SqliteRunLog(this.db);
   }
 
   private migrate(): void {
@@ -71,19 +98,12 @@ export class SqliteStore implements Store {
     // Every statement of the schema is IF NOT EXISTS: a table or index added without a version bump (a new
     // part's own table) is created in an existing file too. The version is for changes that are not additive.
     this.db.exec(schemaSql);
+    this.db.exec(dashboardSchemaSql);
     if (version < SCHEMA_VERSION) this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
   }
 
   private transaction<T>(work: () => T): T {
-    this.db.exec('BEGIN');
-    try {
-      const result = work();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+    return transaction(this.db, work);
   }
 
   async insertEvents(events: readonly SsprEvent[]): Promise<InsertResult> {
@@ -194,10 +214,10 @@ export class SqliteStore implements Store {
     const clauses: string[] = [];
     const params: SQLInputValue[] = [];
     for (const [column, value] of [
-      ['detector', query.detector],
-      ['severity', query.severity],
-      ['status', query.status],
-      ['user', query.user?.toLowerCase()],
+      ['f.detector', query.detector],
+      ['f.severity', query.severity],
+      ['f.status', query.status],
+      ['f.user', query.user?.toLowerCase()],
     ] as const) {
       if (value !== undefined) {
         clauses.push(`${column} = ?`);
@@ -206,10 +226,8 @@ export class SqliteStore implements Store {
     }
     const where = clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '';
     const limit = query.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(query.limit))}` : '';
-    const rows = this.db
-      .prepare(`SELECT status, body FROM findings${where} ORDER BY last_seen DESC, id${limit}`)
-      .all(...params) as Array<{ status: FindingStatus; body: string }>;
-    return rows.map((r) => ({ ...(JSON.parse(r.body) as Omit<Finding, 'status'>), status: r.status }));
+    const rows = this.db.prepare(`${FINDING_SELECT}${where} ORDER BY f.last_seen DESC, f.id${limit}`).all(...params);
+    return rows.map((r) => findingFromRow(r as unknown as Parameters<typeof findingFromRow>[0]));
   }
 
   async getFindings(ids: readonly string[]): Promise<Finding[]> {
@@ -217,10 +235,8 @@ export class SqliteStore implements Store {
     // One statement per chunk: SQLite caps the number of bound parameters (32,766 since 3.32).
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      const rows = this.db
-        .prepare(`SELECT status, body FROM findings WHERE id IN (${chunk.map(() => '?').join(', ')})`)
-        .all(...chunk) as Array<{ status: FindingStatus; body: string }>;
-      for (const r of rows) out.push({ ...(JSON.parse(r.body) as Omit<Finding, 'status'>), status: r.status });
+      const rows = this.db.prepare(`${FINDING_SELECT} WHERE f.id IN (${chunk.map(() => '?').join(', ')})`).all(...chunk);
+      for (const r of rows) out.push(findingFromRow(r as unknown as Parameters<typeof findingFromRow>[0]));
     }
     return out;
   }
@@ -255,6 +271,32 @@ export class SqliteStore implements Store {
       .all(kind) as Array<{ kind: SnapshotKind; taken_at: string; source: string; rows: string }>;
     return rows.map((r) => ({ kind: r.kind, takenAt: r.taken_at, source: r.source, rows: JSON.parse(r.rows) as unknown[] }));
   }
+
+  // The dashboard's interfaces (contract-dashboard.ts), each in its own module.
+  queueFindings = (q: FindingQueueQuery): Promise<FindingPage> => this.triage.queueFindings(q);
+  applyTriage = (id: string, before: TriageState, after: TriageState, entry: Pick<TriageAuditEntry, 'at' | 'actor' | 'action' | 'comment' | 'reason'>): Promise<TriageOutcome> =>
+    this.triage.applyTriage(id, before, after, entry);
+  listTriageAudit = (id: string): Promise<TriageAuditEntry[]> => this.triage.listTriageAudit(id);
+  getEvents = (ids: readonly string[]): Promise<SsprEvent[]> => this.triage.getEvents(ids);
+  createToken = (token: ApiToken, hash: string): Promise<boolean> => this.auth.createToken(token, hash);
+  findTokenByHash = (hash: string): Promise<ApiToken | undefined> => this.auth.findTokenByHash(hash);
+  listTokens = (): Promise<ApiToken[]> => this.auth.listTokens();
+  revokeToken = (idOrName: string, at: string): Promise<ApiToken | undefined> => this.auth.revokeToken(idOrName, at);
+  touchToken = (id: string, at: string): Promise<void> => this.auth.touchToken(id, at);
+  putAuthRecord = (kind: AuthRecordKind, key: string, data: Record<string, unknown>, expiresAt: string): Promise<void> => this.auth.putAuthRecord(kind, key, data, expiresAt);
+  getAuthRecord = (kind: AuthRecordKind, key: string, now: string): Promise<Record<string, unknown> | undefined> => this.auth.getAuthRecord(kind, key, now);
+  takeAuthRecord = (kind: AuthRecordKind, key: string, now: string): Promise<Record<string, unknown> | undefined> => this.auth.takeAuthRecord(kind, key, now);
+  deleteAuthRecord = (kind: AuthRecordKind, key: string): Promise<void> => this.auth.deleteAuthRecord(kind, key);
+  purgeAuthRecords = (now: string): Promise<number> => this.auth.purgeAuthRecords(now);
+  upsertProposal = (p: TuningProposal): Promise<TuningProposal> => this.tuning.upsertProposal(p);
+  listProposals = (status?: ProposalStatus): Promise<TuningProposal[]> => this.tuning.listProposals(status);
+  getProposal = (id: string): Promise<TuningProposal | undefined> => this.tuning.getProposal(id);
+  decideProposal = (id: string, d: Parameters<SqliteTuning['decideProposal']>[1]): Promise<'decided' | 'conflict' | 'missing'> => this.tuning.decideProposal(id, d);
+  saveConfigVersion = (v: Omit<ConfigVersion, 'version'>): Promise<number> => this.tuning.saveConfigVersion(v);
+  listConfigVersions = (limit?: number): Promise<ConfigVersion[]> => this.tuning.listConfigVersions(limit);
+  recordRun = (run: Omit<RunRecord, 'seq'>): Promise<number> => this.runs.recordRun(run);
+  latestRunPerSource = (kind: RunRecord['kind']): Promise<RunRecord[]> => this.runs.latestRunPerSource(kind);
+  listRuns = (kind: RunRecord['kind'], limit: number): Promise<RunRecord[]> => this.runs.listRuns(kind, limit);
 
   async close(): Promise<void> {
     if (!this.db.isOpen) return;
