@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { SsprError } from './errors.ts';
@@ -39,4 +40,15 @@ export function loadConfig(path: string | undefined): AppConfig {
     throw new SsprError('CONFIG_INVALID', `config ${path} is invalid: ${text}`, { details: parsed.error.issues });
   }
   return parsed.data;
+}
+
+/**
+ * A short digest of a config's `detectors` section (keys sorted), logged with each detection run: the
+ * dashboard matches it against config versions to show which run first used an accepted tuning change.
+ */
+export function detectorsConfigDigest(config: unknown): string {
+  const section = typeof config === 'object' && config !== null ? (config as { detectors?: unknown }).detectors : undefined;
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sorted) : typeof v === 'object' && v !== null ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+  return createHash('sha256').update(JSON.stringify(sorted(section ?? {}))).digest('hex').slice(0, 16);
 }

@@ -7,6 +7,7 @@ import type { ParseResult, RecordFormat, RejectCode } from './formats/types.ts';
 import { createGeoLookup, type GeoLookup } from './geo-enrich.ts';
 import { defaultLimits, listFiles, readFileUnits, type ReadLimits } from './sources/file-source.ts';
 import type { RawUnit } from './sources/raw-unit.ts';
+import { logIngestRuns } from './run-log.ts';
 
 export interface SourceCounts {
   read: number;
@@ -50,6 +51,7 @@ const zero = (): SourceCounts => ({ read: 0, accepted: 0, skipped: 0, duplicates
  * accepted, skipped (well-formed but not used), duplicate or quarantined with its reason.
  */
 export async function ingestPaths(store: Store, paths: readonly string[], options: IngestOptions = {}): Promise<IngestSummary> {
+  const startedAt = options.now?.() ?? new Date();
   const files = await listFiles(paths);
   const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));
   const bytesTotal = sizes.reduce((a, b) => a + b, 0);
@@ -67,6 +69,7 @@ export async function ingestPaths(store: Store, paths: readonly string[], option
   }
   await run.flush();
   await store.endBulkLoad();
+  await logIngestRuns(store, summary, startedAt, options.now?.() ?? new Date());
   return summary;
 }
 
@@ -77,9 +80,11 @@ export async function ingestPaths(store: Store, paths: readonly string[], option
  * and the summary. Directory snapshots from such a stream are dated by the export, else `asOf`, else now.
  */
 export async function ingestUnits(store: Store, source: string, units: AsyncIterable<RawUnit>, options: IngestOptions = {}): Promise<IngestSummary> {
+  const startedAt = options.now?.() ?? new Date();
   const summary: IngestSummary = { ...zero(), bySource: {}, quarantineReasons: {}, files: 0, snapshots: [] };
   const run = new IngestRun(store, summary, options);
   await run.ingestStream(source, units, () => (options.now?.() ?? new Date()).toISOString());
+  await logIngestRuns(store, summary, startedAt, options.now?.() ?? new Date(), source);
   return summary;
 }
 

@@ -6,12 +6,12 @@ import { ingestPaths } from '../../ingest/ingest.ts';
 import { parseKpiConfig } from '../../kpi/config.ts';
 import { formatValue } from '../../kpi/format.ts';
 import { stableKpiIds, type KpiReport } from '../../kpi/report.ts';
+import { kpiReport } from '../../kpi/store-report.ts';
 import { runDetection } from '../../pipeline/run-detection.ts';
 import { SsprError } from '../../core/errors.ts';
 import { EXIT, dbPath, openStore, stringOption, type Command } from '../command.ts';
 import { describeRun } from './detect.ts';
 import { formatFindings, sortForTriage } from './findings.ts';
-import { kpiReport } from './kpi.ts';
 
 // Found next to the code, so the demo runs from any working directory.
 const DEMO_CONFIG = fileURLToPath(new URL('../../fixtures/demo.config.json', import.meta.url));
