@@ -6,8 +6,10 @@ import { eventsCommand } from './commands/events.ts';
 import { findingsCommand } from './commands/findings.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { kpiCommand } from './commands/kpi.ts';
+import { serveCommand } from './commands/serve.ts';
+import { tokenCommand } from './commands/token.ts';
 
-const commands: readonly Command[] = [demoCommand, ingestCommand, eventsCommand, detectCommand, findingsCommand, kpiCommand];
+const commands: readonly Command[] = [demoCommand, ingestCommand, eventsCommand, detectCommand, findingsCommand, kpiCommand, serveCommand, tokenCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

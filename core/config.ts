@@ -34,6 +34,11 @@ export function loadConfig(path: string | undefined): AppConfig {
   } catch (cause) {
     throw new SsprError('CONFIG_INVALID', `cannot read config ${path}: ${(cause as Error).message}`, { cause });
   }
+  return parseConfig(raw, path);
+}
+
+/** Validates a config object (its outline; sections are validated by their owners); CONFIG_INVALID names each bad field. */
+export function parseConfig(raw: unknown, path: string): AppConfig {
   const parsed = appConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const text = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
