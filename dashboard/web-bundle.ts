@@ -38,10 +38,10 @@ export function webSourceHash(): string {
  * free of build steps, and the app served always matches the checked-out sources. The build goes to a temporary
  * folder that then replaces dist/, so a concurrent server never reads half a bundle.
  */
-export async function ensureWebBundle(say: (text: string) => void = () => {}): Promise<string> {
+export async function ensureWebBundle(say: (text: string) => void = () => {}, force = false): Promise<string> {
   const hash = webSourceHash();
   const stamp = join(DIST, STAMP);
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash && existsSync(join(DIST, 'index.html'))) return DIST;
+  if (!force && existsSync(stamp) && readFileSync(stamp, 'utf8') === hash && existsSync(join(DIST, 'index.html'))) return DIST;
   say('building the web app (once after a change to dashboard/web)…\n');
   const out = join(WEB, `dist.${process.pid}.tmp`);
   try {
@@ -55,4 +55,9 @@ export async function ensureWebBundle(say: (text: string) => void = () => {}): P
     throw new SsprError('WEB_BUILD_FAILED', `cannot build the web app in ${WEB}: ${(cause as Error).message} (is vite installed? run npm ci)`, { cause });
   }
   return DIST;
+}
+
+// `npm run build:web`: build now, whether or not dist/ is current.
+if (import.meta.main) {
+  process.stderr.write(`web app built into ${await ensureWebBundle((text) => process.stderr.write(text), true)}\n`);
 }

@@ -8,6 +8,7 @@ import type { Role } from '../../core/access.ts';
 import { loadConfig, parseConfig } from '../../core/config.ts';
 import { logger } from '../../core/logger.ts';
 import { createApp } from '../../dashboard/server/app.ts';
+import { createOidcClient } from '../../dashboard/server/auth/oidc.ts';
 import { createSession } from '../../dashboard/server/auth/sessions.ts';
 import { createApiToken } from '../../dashboard/server/auth/tokens.ts';
 import { parseDashboardConfig } from '../../dashboard/server/config.ts';
@@ -84,13 +85,15 @@ export async function startDashboard(o: { db: string; config: string; dashboard?
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const dashboard = parseDashboardConfig(config.dashboard);
   const deps: DashboardDeps = {
     store,
     kpiConfig: parseKpiConfig(config.kpi ?? {}),
     detectors: detectors.map((d) => ({ id: d.id, ...d.meta })),
     configFile: configFileAt(o.config, (c) => resolveDetectors(parseConfig(c, o.config))),
-    dashboard: parseDashboardConfig(config.dashboard),
+    dashboard,
     publicUrl: url,
+    ...(dashboard.oidc !== undefined ? { oidc: createOidcClient(dashboard.oidc, `${url}auth/callback`, dashboard.oidc.clientSecret) } : {}),
     ...(o.webRoot !== undefined ? { webRoot: o.webRoot } : {}),
     now: clock.now,
     log: logger.child({ module: 'dashboard-test' }),
