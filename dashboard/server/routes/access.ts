@@ -17,6 +17,14 @@ const tokenSchema = z
   })
   .meta({ id: 'ApiToken' });
 
+const signInOptionsSchema = z.object({ oidc: z.boolean(), link: z.boolean().meta({ description: 'true while no admin token exists: `sspr serve` prints a one-time admin link' }) });
+const sessionSchema = z.object({ name: z.string(), role: roleSchema, via: z.string(), csrfToken: z.string().nullable() });
+const createdTokenSchema = z.object({ token: z.string(), role: roleSchema, name: z.string(), id: z.string() });
+export type SignInOptions = z.infer<typeof signInOptionsSchema>;
+export type SessionInfo = z.infer<typeof sessionSchema>;
+export type TokenInfo = z.infer<typeof tokenSchema>;
+export type CreatedToken = z.infer<typeof createdTokenSchema>;
+
 /** Who is signed in, the CSRF token, and API token management. */
 export const accessRoutes = [
   route({
@@ -27,7 +35,7 @@ export const accessRoutes = [
     params: none,
     query: none,
     body: none,
-    response: z.object({ oidc: z.boolean(), link: z.boolean().meta({ description: 'true while no admin token exists: `sspr serve` prints a one-time admin link' }) }),
+    response: signInOptionsSchema,
     async handler(_input, { deps }) {
       return { oidc: deps.oidc !== undefined, link: await needsAdminLink(deps.store) };
     },
@@ -40,7 +48,7 @@ export const accessRoutes = [
     params: none,
     query: none,
     body: none,
-    response: z.object({ name: z.string(), role: roleSchema, via: z.string(), csrfToken: z.string().nullable() }),
+    response: sessionSchema,
     async handler(_input, { caller }) {
       return { name: caller.actor.name, role: caller.role, via: caller.actor.via, csrfToken: caller.csrfToken ?? null };
     },
@@ -80,7 +88,7 @@ export const accessRoutes = [
     params: none,
     query: none,
     body: z.strictObject({ name: z.string().trim().min(1).max(100), role: roleSchema }),
-    response: z.object({ token: z.string(), role: roleSchema, name: z.string(), id: z.string() }),
+    response: createdTokenSchema,
     status: 201,
     errors: [409],
     async handler({ body }, { deps, caller }) {

@@ -57,6 +57,18 @@ export const auditEntrySchema = z
   })
   .meta({ id: 'TriageAuditEntry' });
 
+const findingPageSchema = z.object({ items: z.array(finding), next: z.string().nullable(), total: z.number().int() });
+const findingDetailSchema = finding.extend({ events: z.array(eventComponent), detectorInfo: detectorInfoSchema.nullable(), related: z.array(relatedSchema) });
+const bulkResultSchema = z.object({
+  results: z.array(z.object({ id: z.string(), ok: z.boolean(), finding: finding.optional(), error: z.object({ code: z.string(), message: z.string() }).optional() })),
+});
+export type FindingPage = z.infer<typeof findingPageSchema>;
+export type FindingDetail = z.infer<typeof findingDetailSchema>;
+export type RelatedFinding = z.infer<typeof relatedSchema>;
+export type DetectorInfoView = z.infer<typeof detectorInfoSchema>;
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+export type BulkTriageResult = z.infer<typeof bulkResultSchema>;
+
 export const findingRoutes = [
   route({
     method: 'get',
@@ -75,7 +87,7 @@ export const findingRoutes = [
       limit: z.coerce.number().int().min(1).max(500).default(50),
     }),
     body: none,
-    response: z.object({ items: z.array(finding), next: z.string().nullable(), total: z.number().int() }),
+    response: findingPageSchema,
     async handler({ query }, { deps }) {
       await liftExpiredSuppressions(deps);
       const page = await deps.store.queueFindings({
@@ -99,7 +111,7 @@ export const findingRoutes = [
     params: idParams,
     query: none,
     body: none,
-    response: finding.extend({ events: z.array(eventComponent), detectorInfo: detectorInfoSchema.nullable(), related: z.array(relatedSchema) }),
+    response: findingDetailSchema,
     errors: [404],
     async handler({ params }, { deps }) {
       await liftExpiredSuppressions(deps);
@@ -138,9 +150,7 @@ export const findingRoutes = [
     params: none,
     query: none,
     body: z.object({ ids: z.array(z.string().min(1)).min(1).max(500), triage: triageInputSchema }),
-    response: z.object({
-      results: z.array(z.object({ id: z.string(), ok: z.boolean(), finding: finding.optional(), error: z.object({ code: z.string(), message: z.string() }).optional() })),
-    }),
+    response: bulkResultSchema,
     async handler({ body }, { deps, caller }) {
       const results = [];
       for (const id of new Set(body.ids)) {

@@ -56,3 +56,4 @@ export const healthRoutes = [
     },
   }),
 ];
+export type Health = z.infer<typeof healthResponseSchema>;

@@ -44,6 +44,14 @@ function appliedIn(p: TuningProposal, versions: readonly ConfigVersion[], runs: 
   return run === undefined ? null : { seq: run.seq, finishedAt: run.finishedAt };
 }
 
+const proposalListSchema = z.object({ items: z.array(proposalSchema), causes: z.array(z.object({ id: benignCauseSchema, label: z.string() })), configPath: z.string() });
+const configVersionsSchema = z.object({
+  items: z.array(z.object({ version: z.number().int(), path: z.string(), at: z.string(), actor: actorSchema, summary: z.string(), proposalId: z.string().optional(), content: z.string() })),
+});
+export type ProposalList = z.infer<typeof proposalListSchema>;
+export type ProposalView = z.infer<typeof proposalSchema>;
+export type ConfigVersions = z.infer<typeof configVersionsSchema>;
+
 export const tuningRoutes = [
   route({
     method: 'get',
@@ -53,7 +61,7 @@ export const tuningRoutes = [
     params: none,
     query: z.object({ status: z.enum(['pending', 'accepted', 'rejected']).optional() }),
     body: none,
-    response: z.object({ items: z.array(proposalSchema), causes: z.array(z.object({ id: benignCauseSchema, label: z.string() })), configPath: z.string() }),
+    response: proposalListSchema,
     async handler({ query }, { deps }) {
       const [items, versions, runs] = await Promise.all([deps.store.listProposals(query.status), deps.store.listConfigVersions(1000), deps.store.listRuns('detect', 200)]);
       return {
@@ -86,9 +94,7 @@ export const tuningRoutes = [
     params: none,
     query: none,
     body: none,
-    response: z.object({
-      items: z.array(z.object({ version: z.number().int(), path: z.string(), at: z.string(), actor: actorSchema, summary: z.string(), proposalId: z.string().optional(), content: z.string() })),
-    }),
+    response: configVersionsSchema,
     async handler(_input, { deps }) {
       return { items: await deps.store.listConfigVersions(1000) };
     },

@@ -3,6 +3,9 @@ import type { SsprEvent } from '../../../core/event.ts';
 import { none, route } from '../http/route.ts';
 import { eventComponent, findingComponent, instantQuery } from './schemas.ts';
 
+const timelineSchema = z.object({ user: z.string(), events: z.array(eventComponent), truncated: z.boolean(), findings: z.array(findingComponent) });
+export type Timeline = z.infer<typeof timelineSchema>;
+
 export const userRoutes = [
   route({
     method: 'get',
@@ -12,12 +15,7 @@ export const userRoutes = [
     params: z.object({ upn: z.string().min(1).max(320) }),
     query: z.object({ from: instantQuery, to: instantQuery, limit: z.coerce.number().int().min(1).max(5000).default(500) }),
     body: none,
-    response: z.object({
-      user: z.string(),
-      events: z.array(eventComponent),
-      truncated: z.boolean(),
-      findings: z.array(findingComponent),
-    }),
+    response: timelineSchema,
     async handler({ params, query }, { deps }) {
       const user = params.upn.toLowerCase();
       const events: SsprEvent[] = [];
