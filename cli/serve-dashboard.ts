@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { configPath, loadConfig, parseConfig } from '../core/config.ts';
 import { logger } from '../core/logger.ts';
 import { createApp } from '../dashboard/server/app.ts';
-import { issueAdminLink, needsAdminLink } from '../dashboard/server/auth/browser.ts';
+import { issueAdminLink, needsAdminLink } from '../dashboard/server/auth/admin-link.ts';
 import { createOidcClient } from '../dashboard/server/auth/oidc.ts';
 import { parseDashboardConfig } from '../dashboard/server/config.ts';
 import type { DashboardDeps } from '../dashboard/server/deps.ts';
@@ -75,6 +75,7 @@ export async function serveDashboard(options: ServeOptions, io: CommandIo): Prom
       io.stdout(`one-time admin sign-in link (15 minutes, usable once): ${await issueAdminLink(store, publicUrl, deps.now())}\n`);
       io.stdout('  (no admin API token exists yet; `sspr token create --role admin --name NAME` makes one and ends these links)\n');
     }
+    io.stdout('serving; Ctrl+C stops\n');
     await (options.until ?? stopSignal());
     return EXIT.ok;
   } finally {

@@ -1,11 +1,13 @@
 import { userInfo } from 'node:os';
 import { roleSchema } from '../../core/access.ts';
 import { SsprError } from '../../core/errors.ts';
+import { issueAdminLink } from '../../dashboard/server/auth/admin-link.ts';
 import { createApiToken } from '../../dashboard/server/auth/tokens.ts';
 import type { ApiToken } from '../../store/contract.ts';
 import { EXIT, openStore, stringOption, type Command } from '../command.ts';
 
-const usage = 'sspr token create --role viewer|analyst|admin --name NAME [--json] | sspr token list [--json] | sspr token revoke ID|NAME [--json]';
+const usage =
+  'sspr token create --role viewer|analyst|admin --name NAME [--json] | sspr token list [--json] | sspr token revoke ID|NAME [--json] | sspr token link [--url http://127.0.0.1:8080/]';
 
 function table(tokens: readonly ApiToken[]): string {
   if (tokens.length === 0) return 'no API tokens (sspr token create --role admin --name NAME)\n';
@@ -20,10 +22,10 @@ export const tokenCommand: Command = {
   name: 'token',
   summary: 'create, list and revoke API tokens (viewer, analyst, admin)',
   usage,
-  options: { role: { type: 'string' }, name: { type: 'string' } },
+  options: { role: { type: 'string' }, name: { type: 'string' }, url: { type: 'string' } },
   async run({ values, positionals }, io) {
     const [action, target, ...extra] = positionals;
-    if (extra.length > 0 || !['create', 'list', 'revoke'].includes(action ?? '')) throw new SsprError('USAGE', `usage: ${usage}`);
+    if (extra.length > 0 || !['create', 'list', 'revoke', 'link'].includes(action ?? '')) throw new SsprError('USAGE', `usage: ${usage}`);
     const store = openStore(values, io.env);
     try {
       if (action === 'create') {
@@ -42,6 +44,14 @@ export const tokenCommand: Command = {
       if (action === 'list') {
         const tokens = await store.listTokens();
         io.stdout(values.json ? `${JSON.stringify(tokens)}\n` : table(tokens));
+        return EXIT.ok;
+      }
+      if (action === 'link') {
+        // A one-time admin sign-in link for a running `sspr serve` on this store: how an operator without OpenID
+        // Connect gets into the browser once an admin token exists (serve prints one only until then).
+        const base = stringOption(values, 'url') ?? 'http://127.0.0.1:8080/';
+        if (!URL.canParse(base)) throw new SsprError('USAGE', `--url must be the dashboard's URL, got "${base}"`);
+        io.stdout(`${await issueAdminLink(store, base, new Date())}\n(one-time admin sign-in, valid 15 minutes)\n`);
         return EXIT.ok;
       }
       if (target === undefined) throw new SsprError('USAGE', 'name the token to revoke by its id or name');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roleAtLeast, type Role } from '../../core/access.ts';
-import { issueAdminLink } from '../../dashboard/server/auth/browser.ts';
+import { issueAdminLink } from '../../dashboard/server/auth/admin-link.ts';
 import { apiRoutes } from '../../dashboard/server/routes/index.ts';
 import { generatedStore, startDashboard, type Dashboard } from './harness.ts';
 

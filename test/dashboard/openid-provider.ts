@@ -51,6 +51,7 @@ export async function openIdProvider(accounts: Record<string, TestAccount>): Pro
         // Profile claims in the ID token itself (Entra puts them there for the code flow too).
         conformIdTokenClaims: false,
         cookies: { keys: ['test-cookie-key-0123456789abcdef'] },
+        ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
       });
       server.on('request', provider.callback());
     },

@@ -1,27 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import { isSsprError } from '../../../core/errors.ts';
-import type { Store } from '../../../store/contract.ts';
 import type { DashboardDeps } from '../deps.ts';
 import { sendError } from '../http/errors.ts';
 import { pendingLoginSchema } from './oidc.ts';
 import { hashSecret, newSecret } from './secrets.ts';
 import { clearCookie, createSession, LOGIN_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './sessions.ts';
 
-/** How long a one-time admin link and an OIDC sign-in in flight stay valid. */
-const LINK_MINUTES = 15;
+/** How long an OIDC sign-in in flight stays valid. */
 const LOGIN_MINUTES = 10;
-
-/** True while no unrevoked admin token exists: `sspr serve` then prints a one-time admin link. */
-export async function needsAdminLink(store: Store): Promise<boolean> {
-  return (await store.listTokens()).every((t) => t.role !== 'admin' || t.revokedAt !== undefined);
-}
-
-/** Issues a one-time admin sign-in link (valid 15 minutes, usable once); returns its URL. */
-export async function issueAdminLink(store: Store, publicUrl: string, now: Date): Promise<string> {
-  const code = newSecret();
-  await store.putAuthRecord('link', hashSecret(code), { issuedAt: now.toISOString() }, new Date(now.getTime() + LINK_MINUTES * 60_000).toISOString());
-  return new URL(`auth/link?code=${encodeURIComponent(code)}`, publicUrl).href;
-}
 
 /** Only same-site paths are followed after sign-in (no open redirect). */
 const safeReturn = (value: unknown): string => (typeof value === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(value) ? value : '/');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { roleSchema } from '../../../core/access.ts';
 import { SsprError } from '../../../core/errors.ts';
-import { needsAdminLink } from '../auth/browser.ts';
+import { needsAdminLink } from '../auth/admin-link.ts';
 import { createApiToken } from '../auth/tokens.ts';
 import { none, route } from '../http/route.ts';
 

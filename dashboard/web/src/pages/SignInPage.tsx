@@ -29,9 +29,10 @@ export function SignInPage({ options, error }: { options: SignInOptions | undefi
           OpenID Connect (<code>dashboard.oidc</code> in the config file).
         </p>
       )}
-      {options !== undefined && !options.oidc && !options.link && (
-        <p>
-          No interactive sign-in is configured. Configure OpenID Connect (<code>dashboard.oidc</code>) or call the API with a token from <code>sspr token create</code>.
+      {options !== undefined && !options.link && (
+        <p className="muted">
+          Admins without OpenID Connect: <code>sspr token link --url {window.location.origin}/</code> prints a one-time admin sign-in link. Scripts and SOC tools call the API
+          with a token from <code>sspr token create</code>.
         </p>
       )}
     </main>
