@@ -6,8 +6,9 @@ import { eventsCommand } from './commands/events.ts';
 import { findingsCommand } from './commands/findings.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { kpiCommand } from './commands/kpi.ts';
+import { quarantineCommand } from './commands/quarantine.ts';
 
-const commands: readonly Command[] = [demoCommand, ingestCommand, eventsCommand, detectCommand, findingsCommand, kpiCommand];
+const commands: readonly Command[] = [demoCommand, ingestCommand, eventsCommand, detectCommand, findingsCommand, kpiCommand, quarantineCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
