@@ -33,6 +33,11 @@ export interface PullLoopDeps {
   signal: AbortSignal;
   /** After each round (one line of `--follow` output). */
   onRound?: (summary: PullSummary) => void;
+  /**
+   * After each stored slice: `slice.to` is the end of the window queried completely, `slice.newestEvent` the
+   * newest TimeGenerated read. This is where a pull source reports its progress to detection's per-source
+   * watermarks (issue #9) when those need more than the newest event time `ingestUnits` sees.
+   */
   onSlice?: (slice: SliceDone) => void | Promise<void>;
 }
 
