@@ -6,8 +6,19 @@ import { eventsCommand } from './commands/events.ts';
 import { findingsCommand } from './commands/findings.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { kpiCommand } from './commands/kpi.ts';
+import { pullCommand } from './commands/pull.ts';
+import { statusCommand } from './commands/status.ts';
 
-const commands: readonly Command[] = [demoCommand, ingestCommand, eventsCommand, detectCommand, findingsCommand, kpiCommand];
+const commands: readonly Command[] = [
+  demoCommand,
+  ingestCommand,
+  pullCommand,
+  eventsCommand,
+  detectCommand,
+  findingsCommand,
+  kpiCommand,
+  statusCommand,
+];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
