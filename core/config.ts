@@ -12,6 +12,8 @@ export const appConfigSchema = z.strictObject({
   description: z.string().optional(),
   detectors: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   kpi: z.record(z.string(), z.unknown()).optional(),
+  /** `sspr pull log-analytics` settings (slicing, retries, overlap); validated in ingest/sources/log-analytics. */
+  logAnalytics: z.record(z.string(), z.unknown()).optional(),
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 

@@ -93,12 +93,24 @@ export interface InsertResult {
   duplicates: number;
 }
 
+/** A stored checkpoint: its key and its value as the caller wrote it. */
+export interface CheckpointEntry {
+  key: string;
+  value: string;
+}
+
+/** Listing checkpoints by key prefix: how `sspr status` finds every pull source's progress. */
+export interface CheckpointListing {
+  /** Checkpoints whose key starts with `prefix` (literally: no wildcards), in key order. */
+  listCheckpoints(prefix: string): Promise<CheckpointEntry[]>;
+}
+
 /**
  * The store every backend implements (SQLite now, Elasticsearch later) and the one contract test suite
  * runs against. Async throughout so a network backend fits. Events are immutable and deduplicated by id;
  * findings are upserted by id and keep the analyst's status across replays.
  */
-export interface Store extends QuarantineStore {
+export interface Store extends QuarantineStore, CheckpointListing {
   readonly kind: string;
   insertEvents(events: readonly SsprEvent[]): Promise<InsertResult>;
   /** Events in (timestamp, id) order. */

@@ -239,7 +239,8 @@ const hasLaAuditColumns = (r: Rec): boolean =>
 export const entraAuditFormats: RecordFormat[] = [
   auditFormat(
     'entra-audit-la',
-    // By the table name, else by the columns: query output often projects `Type` or overwrites it.
+    // By the table name, else by the columns: query output often projects `Type` or overwrites it, and a CSV
+    // export's blank `Type` column says nothing.
     (r) => r.Type === 'AuditLogs' || hasLaAuditColumns(r),
     laView,
   ),

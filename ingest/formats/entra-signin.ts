@@ -190,7 +190,8 @@ export const entraSigninFormats: RecordFormat[] = [
     'entra-signin-la',
     // By the table name, else by the columns: query output often projects or overwrites `Type`.
     (r) =>
-      (typeof r.Type === 'string' && LA_TABLES.test(r.Type)) ||
+      // An empty Type (a CSV export's blank column) says nothing: judge by the columns then.
+      (typeof r.Type === 'string' && r.Type !== '' && LA_TABLES.test(r.Type)) ||
       (r.Type !== 'AuditLogs' && 'ResultType' in r && 'UserPrincipalName' in r && !('InitiatedBy' in r) && !('properties' in r)),
     laView,
   ),

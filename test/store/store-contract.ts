@@ -3,6 +3,7 @@ import type { Finding } from '../../core/finding.ts';
 import type { Store } from '../../store/contract.ts';
 import { makeEvent } from '../helpers/make-event.ts';
 import { quarantineContract } from './quarantine-contract.ts';
+import { checkpointListingContract } from './checkpoint-contract.ts';
 
 function makeFinding(overrides: Partial<Finding> = {}): Finding {
   return {
@@ -142,6 +143,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
 
     quarantineContract(() => store);
+    checkpointListingContract(() => store);
 
     it('keeps directory snapshots by kind, oldest first, and the same export once', async () => {
       const later = { kind: 'users' as const, takenAt: '2026-03-09T00:00:00.000Z', source: 'users.csv', rows: [{ upn: 'b' }] };
