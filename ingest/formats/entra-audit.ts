@@ -10,6 +10,7 @@ import {
   checkedUser,
   classifyAuthMethod,
   defined,
+  diagProperties,
   firstTime,
   isParseResult,
   nestedColumns,
@@ -193,10 +194,9 @@ function graphView(r: Rec): AuditView | ParseResult {
 }
 
 function diagView(r: Rec): AuditView | ParseResult {
-  const outer = nestedColumns(r, ['properties']);
-  if (!outer.ok) return outer.result;
-  const p = asRecord(outer.values.properties);
-  if (p === undefined) return rejected('missing-field', 'missing field properties');
+  const props = diagProperties(r);
+  if (!props.ok) return props.result;
+  const p = props.properties;
   const inner = graphView(p);
   if (isParseResult(inner)) return inner;
   return {

@@ -87,6 +87,17 @@ export function nestedColumns<K extends string>(record: Rec, columns: readonly K
   return { ok: true, values };
 }
 
+/**
+ * The `properties` object of a diagnostic-settings record (an object, or JSON text in some exports), or the
+ * rejection when it is missing or not JSON.
+ */
+export function diagProperties(record: Rec): { ok: true; properties: Rec } | { ok: false; result: ParseResult } {
+  const outer = nestedColumns(record, ['properties']);
+  if (!outer.ok) return outer;
+  const properties = asRecord(outer.values.properties);
+  return properties === undefined ? { ok: false, result: rejected('missing-field', 'missing field properties') } : { ok: true, properties };
+}
+
 /** True when a view builder returned a parse result (a rejection) instead of a view. */
 export function isParseResult(value: object): value is ParseResult {
   return 'kind' in value;

@@ -1,5 +1,5 @@
-import { rejected, type ParseResult } from './types.ts';
-import { asArray, asRecord, bool, firstTime, isParseResult, nestedColumns, text, type Rec } from './entra-common.ts';
+import type { ParseResult } from './types.ts';
+import { asArray, asRecord, bool, diagProperties, firstTime, isParseResult, nestedColumns, text, type Rec } from './entra-common.ts';
 
 /**
  * The three export shapes of an Entra sign-in (Log Analytics row, Graph signIn, diagnostic-settings record),
@@ -102,10 +102,9 @@ export function graphView(r: Rec): SigninView | ParseResult {
 }
 
 export function diagView(r: Rec): SigninView | ParseResult {
-  const outer = nestedColumns(r, ['properties']);
-  if (!outer.ok) return outer.result;
-  const p = asRecord(outer.values.properties);
-  if (p === undefined) return rejected('missing-field', 'missing field properties');
+  const props = diagProperties(r);
+  if (!props.ok) return props.result;
+  const p = props.properties;
   const inner = graphView(p);
   if (isParseResult(inner)) return inner;
   const category = text(r.category);
