@@ -164,6 +164,8 @@ const DIAG_CATEGORIES: ReadonlySet<string> = new Set([
   'ADFSSignInLogs',
 ]);
 
+const hasLaSigninColumns = (r: Rec): boolean => 'ResultType' in r && 'UserPrincipalName' in r && !('InitiatedBy' in r) && !('properties' in r);
+
 /** Builds a RecordFormat from a cheap shape test and a view builder. */
 function signinFormat(id: string, matches: (r: Rec) => boolean, view: (r: Rec) => SigninView | ParseResult): RecordFormat {
   return {
@@ -190,9 +192,12 @@ export const entraSigninFormats: RecordFormat[] = [
     'entra-signin-la',
     // By the table name, else by the columns: query output often projects or overwrites `Type`.
     (r) =>
-      // An empty Type (a CSV export's blank column) says nothing: judge by the columns then.
-      (typeof r.Type === 'string' && r.Type !== '' && LA_TABLES.test(r.Type)) ||
-      (r.Type !== 'AuditLogs' && 'ResultType' in r && 'UserPrincipalName' in r && !('InitiatedBy' in r) && !('properties' in r)),
+      // An empty Type (a CSV export's blank column) says nothing: judge by the columns then. A Type naming
+      // something else (a query's `extend Type = …`) needs the columns every sign-in row has, so another table
+      // with a ResultType and a UPN is not taken for one.
+      typeof r.Type === 'string' && r.Type !== ''
+        ? LA_TABLES.test(r.Type) || (r.Type !== 'AuditLogs' && hasLaSigninColumns(r) && 'AppDisplayName' in r && 'IPAddress' in r && 'ConditionalAccessStatus' in r)
+        : hasLaSigninColumns(r),
     laView,
   ),
   signinFormat(

@@ -110,6 +110,11 @@ describe('issue 8 classes, on public samples', () => {
     expect(rows.map((r) => [detectFormat(r)?.id, parse(r)?.kind])).toEqual(Array(4).fill(['entra-audit-la', 'skipped']));
     const reset = { ...rows[2], Id: 'projected-1', OperationName: 'Reset user password', ActivityDisplayName: 'Reset user password', TargetResources: '[{"type":"User","userPrincipalName":"pgustavo@simulandlabs.com"}]' };
     expect(eventOf(reset)).toMatchObject({ action: 'password.reset', actor: { kind: 'admin' }, user: { name: 'pgustavo@simulandlabs.com' } });
+    // Sign-in rows likewise (derived: a SigninLogs row of this project's samples with Type overwritten), while
+    // another table that merely has a ResultType and a UPN is not taken for a sign-in.
+    const [signin] = JSON.parse(readFileSync(`${S}/entra/signinlogs-la.json`, 'utf8')) as Array<Record<string, unknown>>;
+    expect(detectFormat({ ...signin, Type: 'Interactive' })?.id).toBe('entra-signin-la');
+    expect(detectFormat({ Type: 'AADProvisioningLogs', Id: 'p-1', ResultType: '0', UserPrincipalName: 'a@contoso.com' })).toBeUndefined();
   });
 
   it('7. reads an admin changing MFA methods ("Update user" of StrongAuthenticationMethod) as a method added by an operator', () => {
