@@ -1,5 +1,6 @@
 import { isSsprError } from '../core/errors.ts';
 import { EXIT, parseCommandArgs, type Command, type CommandIo } from './command.ts';
+import { alertsCommand } from './commands/alerts.ts';
 import { demoCommand } from './commands/demo.ts';
 import { detectCommand } from './commands/detect.ts';
 import { eventsCommand } from './commands/events.ts';
@@ -7,7 +8,7 @@ import { findingsCommand } from './commands/findings.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { kpiCommand } from './commands/kpi.ts';
 
-const commands: readonly Command[] = [demoCommand, ingestCommand, eventsCommand, detectCommand, findingsCommand, kpiCommand];
+const commands: readonly Command[] = [demoCommand, ingestCommand, eventsCommand, detectCommand, findingsCommand, kpiCommand, alertsCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

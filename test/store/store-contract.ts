@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../core/finding.ts';
 import type { Store } from '../../store/contract.ts';
 import { makeEvent } from '../helpers/make-event.ts';
+import { outboxContract } from './outbox-contract.ts';
 
 function makeFinding(overrides: Partial<Finding> = {}): Finding {
   return {
@@ -149,5 +150,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.listSnapshots('users')).toEqual([earlier, later]);
       expect(await store.listSnapshots('tickets')).toEqual([]);
     });
+
+    // The alert outbox every Store carries (issue 11), on the same instance.
+    outboxContract(name, () => store);
   });
 }
