@@ -9,6 +9,7 @@ import type {
   OutboxQuery,
   OutboxStatus,
 } from '../contract.ts';
+import { inTransaction } from './transaction.ts';
 
 /** The outbox table: times as epoch ms so due-time scans use the index; the alert itself as a JSON body. */
 export const outboxSchemaSql = `
@@ -95,16 +96,7 @@ export class SqliteOutbox implements AlertOutbox {
   }
 
   private transaction<T>(work: () => T): T {
-    // IMMEDIATE takes the write lock at once: two senders cannot both read the same due rows.
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = work();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+    return inTransaction(this.db, work, true);
   }
 
   private add(item: NewOutboxItem): boolean {

@@ -21,6 +21,7 @@ import type {
 } from '../contract.ts';
 import { SqliteOutbox } from './outbox.ts';
 import { bulkIndexesSql, hash53, schemaSql, SCHEMA_VERSION } from './schema.ts';
+import { inTransaction } from './transaction.ts';
 
 /**
  * The embedded default store: one SQLite file (WAL) through Node's built-in `node:sqlite`, no native addon.
@@ -83,15 +84,7 @@ export class SqliteStore implements Store {
   }
 
   private transaction<T>(work: () => T): T {
-    this.db.exec('BEGIN');
-    try {
-      const result = work();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+    return inTransaction(this.db, work);
   }
 
   async insertEvents(events: readonly SsprEvent[]): Promise<InsertResult> {
