@@ -95,27 +95,36 @@ async function releaseDigests(outbox: AlertOutbox, now: number): Promise<number>
 
 /**
  * Delivers what is due: releases due digests, claims due alerts (each attempt is recorded in the outbox before
- * it starts and after it ends, so a crash resends the same id rather than losing it), sends them
- * `concurrency` at a time, and schedules retries with backoff and jitter or the receiver's Retry-After until
- * `maxRetryHours` after the first attempt. With `untilIdle` it waits for retries that fall due before the
- * deadline; otherwise it returns once nothing is due now.
+ * it starts and after it ends, so a crash resends the same id rather than losing it) and keeps up to
+ * `concurrency` attempts in flight (a slow receiver holds one slot, not the others), scheduling retries with
+ * backoff and jitter or the receiver's Retry-After until `maxRetryHours` after the first attempt. With
+ * `untilIdle` it waits for retries that fall due before the deadline; otherwise it returns once nothing is due.
  */
 export async function deliverDue(deps: DeliveryDeps, options: DeliveryOptions = {}): Promise<DeliveryReport> {
   const report: DeliveryReport = { attempts: 0, delivered: 0, retried: 0, dead: 0, digests: 0, stoppedBy: 'done' };
   const longest = Math.max(1000, ...[...deps.senders.values()].map((s) => s.timeoutMs));
   const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
+  const inflight = new Set<Promise<void>>();
   for (;;) {
     const now = deps.clock.now();
-    if (now >= deadline) {
+    const open = now < deadline;
+    if (open && inflight.size < deps.config.concurrency) {
+      if (inflight.size === 0) report.digests += await releaseDigests(deps.outbox, now);
+      // The lease: twice the longest attempt, after which a crashed sender's alerts are due again.
+      const lease = new Date(now + 2 * longest).toISOString();
+      const batch = await deps.outbox.claimDueAlerts(new Date(now).toISOString(), lease, deps.config.concurrency - inflight.size);
+      for (const item of batch) {
+        const running: Promise<void> = attempt(item, deps, report).finally(() => inflight.delete(running));
+        inflight.add(running);
+      }
+    }
+    if (inflight.size > 0) {
+      await Promise.race(inflight);
+      continue;
+    }
+    if (!open) {
       report.stoppedBy = 'deadline';
       break;
-    }
-    report.digests += await releaseDigests(deps.outbox, now);
-    // The lease: twice the longest attempt, after which a crashed sender's alerts are due again.
-    const batch = await deps.outbox.claimDueAlerts(new Date(now).toISOString(), new Date(now + 2 * longest).toISOString(), deps.config.concurrency);
-    if (batch.length > 0) {
-      await Promise.all(batch.map((item) => attempt(item, deps, report)));
-      continue;
     }
     if (!options.untilIdle) break;
     const next = await deps.outbox.nextAlertDue();

@@ -86,9 +86,23 @@ function toItem(r: Row): OutboxItem {
 export class SqliteOutbox implements AlertOutbox {
   private readonly db: DatabaseSync;
   private readonly insert: StatementSync;
+  private readonly claim: StatementSync;
+  private readonly complete: Record<OutboxCompletion['status'], StatementSync>;
 
   constructor(db: DatabaseSync) {
     this.db = db;
+    // The statements of every attempt, prepared once: a delivery is one claim and one completion.
+    this.claim = db.prepare(
+      `UPDATE alert_outbox SET attempts = attempts + 1, last_attempt_at = ?1, first_attempt_at = coalesce(first_attempt_at, ?1), due_at = ?2
+       WHERE rowid IN (SELECT rowid FROM alert_outbox WHERE status = 'pending' AND due_at <= ?1 ORDER BY due_at, rowid LIMIT ?3)
+       RETURNING *`,
+    );
+    const guard = `WHERE id = ? AND attempts = ? AND status = 'pending'`;
+    this.complete = {
+      delivered: db.prepare(`UPDATE alert_outbox SET status = 'delivered', delivered_at = ?, last_status = ? ${guard}`),
+      pending: db.prepare(`UPDATE alert_outbox SET due_at = ?, last_status = ?, last_error = ? ${guard}`),
+      dead: db.prepare(`UPDATE alert_outbox SET status = 'dead', due_at = ?, last_status = ?, last_error = ? ${guard}`),
+    };
     this.insert = db.prepare(
       `INSERT INTO alert_outbox (id, channel, route, type, finding_id, status, created_at, due_at, digest_key, alert)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
@@ -125,24 +139,13 @@ export class SqliteOutbox implements AlertOutbox {
 
   async claimDueAlerts(now: string, leaseUntil: string, limit: number): Promise<OutboxItem[]> {
     const t = ms(now);
-    const rows = this.db
-      .prepare(
-        `UPDATE alert_outbox SET attempts = attempts + 1, last_attempt_at = ?1, first_attempt_at = coalesce(first_attempt_at, ?1), due_at = ?2
-         WHERE rowid IN (SELECT rowid FROM alert_outbox WHERE status = 'pending' AND due_at <= ?1 ORDER BY due_at, rowid LIMIT ?3)
-         RETURNING *`,
-      )
-      .all(t, ms(leaseUntil), Math.max(0, Math.floor(limit))) as unknown as Row[];
+    const rows = this.claim.all(t, ms(leaseUntil), Math.max(0, Math.floor(limit))) as unknown as Row[];
     return rows.map(toItem).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
 
   async completeAlert(id: string, attempt: number, completion: OutboxCompletion): Promise<boolean> {
     const code = completion.code ?? null;
-    const stmt =
-      completion.status === 'delivered'
-        ? this.db.prepare(`UPDATE alert_outbox SET status = 'delivered', delivered_at = ?, last_status = ? WHERE id = ? AND attempts = ? AND status = 'pending'`)
-        : completion.status === 'pending'
-          ? this.db.prepare(`UPDATE alert_outbox SET due_at = ?, last_status = ?, last_error = ? WHERE id = ? AND attempts = ? AND status = 'pending'`)
-          : this.db.prepare(`UPDATE alert_outbox SET status = 'dead', due_at = ?, last_status = ?, last_error = ? WHERE id = ? AND attempts = ? AND status = 'pending'`);
+    const stmt = this.complete[completion.status];
     const args: SQLInputValue[] =
       completion.status === 'delivered'
         ? [ms(completion.at), code, id, attempt]
