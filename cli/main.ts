@@ -7,8 +7,20 @@ import { eventsCommand } from './commands/events.ts';
 import { findingsCommand } from './commands/findings.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { kpiCommand } from './commands/kpi.ts';
+import { pullCommand } from './commands/pull.ts';
+import { statusCommand } from './commands/status.ts';
 
-const commands: readonly Command[] = [demoCommand, ingestCommand, eventsCommand, detectCommand, findingsCommand, kpiCommand, alertsCommand];
+const commands: readonly Command[] = [
+  demoCommand,
+  ingestCommand,
+  pullCommand,
+  eventsCommand,
+  detectCommand,
+  findingsCommand,
+  kpiCommand,
+  statusCommand,
+  alertsCommand,
+];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

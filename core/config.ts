@@ -15,6 +15,8 @@ export const appConfigSchema = z.strictObject({
   description: z.string().optional(),
   detectors: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   kpi: z.record(z.string(), z.unknown()).optional(),
+  /** `sspr pull log-analytics` settings (slicing, retries, overlap); validated in ingest/sources/log-analytics. */
+  logAnalytics: z.record(z.string(), z.unknown()).optional(),
   /** Alert channels and routes (alerts/config.ts validates them). */
   alerts: z.record(z.string(), z.unknown()).optional(),
 });

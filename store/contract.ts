@@ -45,6 +45,18 @@ export interface InsertResult {
   duplicates: number;
 }
 
+/** A stored checkpoint: its key and its value as the caller wrote it. */
+export interface CheckpointEntry {
+  key: string;
+  value: string;
+}
+
+/** Listing checkpoints by key prefix: how `sspr status` finds every pull source's progress. */
+export interface CheckpointListing {
+  /** Checkpoints whose key starts with `prefix` (literally: no wildcards), in key order. */
+  listCheckpoints(prefix: string): Promise<CheckpointEntry[]>;
+}
+
 /**
  * Where an alert is in its life: `pending` (waiting for its due time: first try, a retry, or leased to a
  * sender), `held` (kept back by a route's throttle or quiet hours until its digest is due), `digested` (sent as
@@ -139,7 +151,7 @@ export interface AlertOutbox {
  * runs against. Async throughout so a network backend fits. Events are immutable and deduplicated by id;
  * findings are upserted by id and keep the analyst's status across replays.
  */
-export interface Store extends AlertOutbox {
+export interface Store extends CheckpointListing, AlertOutbox {
   readonly kind: string;
   insertEvents(events: readonly SsprEvent[]): Promise<InsertResult>;
   /** Events in (timestamp, id) order. */

@@ -33,7 +33,7 @@ export interface HttpTransport {
 export interface HttpTransportOptions {
   /** Name resolution and refused ranges (tests swap the table; the connect path is the production one). */
   policy?: AddressPolicy;
-  /** Extra trusted CA certificates (PEM), e.g. an on-prem SOC's private CA. */
+  /** CA certificates (PEM) to trust instead of the bundled roots (tests); in production NODE_EXTRA_CA_CERTS adds a private CA. */
   ca?: string | string[];
   connectionsPerOrigin?: number;
 }

@@ -270,7 +270,7 @@ const hasLaAuditColumns = (r: Rec): boolean =>
 export const entraAuditFormats: RecordFormat[] = [
   auditFormat(
     'entra-audit-la',
-    (r) => r.Type === 'AuditLogs' || (typeof r.Type !== 'string' && hasLaAuditColumns(r)),
+    (r) => r.Type === 'AuditLogs' || ((typeof r.Type !== 'string' || r.Type === '') && hasLaAuditColumns(r)),
     laView,
   ),
   auditFormat(

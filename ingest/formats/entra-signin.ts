@@ -276,7 +276,8 @@ export const entraSigninFormats: RecordFormat[] = [
   signinFormat(
     'entra-signin-la',
     (r) =>
-      typeof r.Type === 'string'
+      // An empty Type (a CSV export's blank column) says nothing: judge by the columns then.
+      typeof r.Type === 'string' && r.Type !== ''
         ? LA_TABLES.test(r.Type)
         : 'ResultType' in r && 'UserPrincipalName' in r && !('InitiatedBy' in r) && !('properties' in r),
     laView,

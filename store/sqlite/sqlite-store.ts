@@ -6,6 +6,7 @@ import type { SsprEvent } from '../../core/event.ts';
 import { SsprError } from '../../core/errors.ts';
 import type { Finding, FindingStatus } from '../../core/finding.ts';
 import type {
+  CheckpointEntry,
   DirectorySnapshot,
   EventQuery,
   FindingQuery,
@@ -19,6 +20,7 @@ import type {
   SnapshotKind,
   Store,
 } from '../contract.ts';
+import { listCheckpoints } from './checkpoints.ts';
 import { SqliteOutbox } from './outbox.ts';
 import { bulkIndexesSql, hash53, schemaSql, SCHEMA_VERSION } from './schema.ts';
 import { inTransaction } from './transaction.ts';
@@ -237,6 +239,10 @@ export class SqliteStore implements Store {
 
   async setCheckpoint(key: string, value: string): Promise<void> {
     this.db.prepare('INSERT INTO checkpoints (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  async listCheckpoints(prefix: string): Promise<CheckpointEntry[]> {
+    return listCheckpoints(this.db, prefix);
   }
 
   async saveSnapshot(snapshot: DirectorySnapshot): Promise<boolean> {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { parseAlertsConfig } from '../../alerts/config.ts';
 import { enqueueChanges } from '../../alerts/enqueue.ts';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import { makeFinding } from '../helpers/make-finding.ts';
+import { spawnCli } from '../helpers/spawn-cli.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
 
 const secret = `whsec_${Buffer.from('restart test key: 32 bytes long!').toString('base64')}`;
@@ -16,27 +16,8 @@ const ALERTS = 20;
 /** The request during which the first sender is killed: mid-retries, with attempts in flight. */
 const KILL_AT = 25;
 
-interface Child {
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stderr: () => string;
-  kill: () => void;
-}
-
-function deliverProcess(db: string, config: string): Child {
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', 'cli/main.ts', 'alerts', 'deliver', '--until-idle', '--db', db, '--config', config], {
-    env: { ...process.env, SSPR_LOG_LEVEL: 'debug' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  child.stdout.resume();
-  return {
-    exit: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal }))),
-    stderr: () => stderr,
-    kill: () => child.kill('SIGKILL'),
-  };
+function deliverProcess(db: string, config: string) {
+  return spawnCli(['alerts', 'deliver', '--until-idle', '--db', db, '--config', config], { SSPR_LOG_LEVEL: 'debug' });
 }
 
 describe('a delivery process killed in the middle of retries', () => {
@@ -89,14 +70,16 @@ describe('a delivery process killed in the middle of retries', () => {
 
     const first = deliverProcess(db, configPath);
     await reachedKillPoint;
-    first.kill();
-    expect((await first.exit).signal).toBe('SIGKILL');
+    first.child.kill('SIGKILL');
+    const killed = await first.done;
+    expect(killed.signal).toBe('SIGKILL');
     const hungId = receiver.received[KILL_AT - 1]!.headers['webhook-id']!;
     const acceptedBeforeRestart = [...answered.values()].filter((s) => s.includes(200)).length;
     expect(acceptedBeforeRestart).toBeLessThan(ALERTS);
 
     const second = deliverProcess(db, configPath);
-    expect((await second.exit).code).toBe(0);
+    const finished = await second.done;
+    expect(finished.code, finished.stderr).toBe(0);
 
     // The receiver acts on the first accepted request of each webhook-id and drops repeats (at-least-once: a
     // kill between its 200 and the outbox's record resends one): every id is acted on exactly once, none missing.
@@ -108,7 +91,7 @@ describe('a delivery process killed in the middle of retries', () => {
     expect(await after.countAlerts()).toMatchObject({ delivered: ALERTS, pending: 0, dead: 0 });
     await after.close();
     // Debug logs of both processes carry no secret: not the signing key, the SMTP password or the Slack URL.
-    const logs = first.stderr() + second.stderr();
+    const logs = killed.stderr + finished.stderr;
     expect(logs).toMatch(/alert delivered/);
     for (const s of [secret, secret.slice(6), smtpPass, slackUrl, 'sEcReTsLaCkToKeN0001']) expect(logs).not.toContain(s);
   });

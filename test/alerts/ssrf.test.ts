@@ -3,7 +3,7 @@ import { postOutcome } from '../../alerts/channels/http-send.ts';
 import { blockedReason, type AddressPolicy } from '../../alerts/http/ssrf.ts';
 import { createHttpTransport, type HttpPost } from '../../alerts/http/transport.ts';
 import { startReceiver, type Receiver } from './helpers/receiver.ts';
-import { selfSignedCert } from './helpers/tls.ts';
+import { makeTestCa } from '../helpers/test-ca.ts';
 
 const post = (url: string, over: Partial<HttpPost> = {}): HttpPost => ({
   url,
@@ -51,7 +51,8 @@ describe('SSRF guard', () => {
   });
 
   describe('on the wire', () => {
-    const tls = selfSignedCert(['hook.test', 'internal.test', 'localhost', '127.0.0.1', '127.0.0.2']);
+    const ca = makeTestCa(['hook.test', 'internal.test', 'localhost', '127.0.0.1', '127.0.0.2']);
+    const tls = { key: ca.keyPem, cert: ca.certPem };
     let plain: Receiver & { connections: number };
     let internal: Receiver & { connections: number };
     let front: Receiver & { connections: number };
@@ -71,7 +72,7 @@ describe('SSRF guard', () => {
     });
 
     it('refuses plain http and loopback, private or metadata targets before any connection opens', async () => {
-      const http = createHttpTransport({ ca: tls.cert });
+      const http = createHttpTransport({ ca: ca.caPem });
       const side = { http, now: Date.now };
       const refused = async (url: string) => {
         const outcome = await postOutcome(side, post(url));
@@ -100,7 +101,7 @@ describe('SSRF guard', () => {
         },
         blocked: (ip) => (ip === '127.0.0.1' ? 'loopback' : undefined),
       };
-      const http = createHttpTransport({ policy, ca: tls.cert });
+      const http = createHttpTransport({ policy, ca: ca.caPem });
       const side = { http, now: Date.now };
       const base = `https://hook.test:${front.port}`;
       const before = internal.connections;
@@ -120,7 +121,7 @@ describe('SSRF guard', () => {
     });
 
     it('follows an allowed 307 with the same method, headers and body', async () => {
-      const http = createHttpTransport({ ca: tls.cert });
+      const http = createHttpTransport({ ca: ca.caPem });
       const outcome = await postOutcome({ http, now: Date.now }, post(`${front.url}/to-plain`, { allowPrivateNetwork: true, maxRedirects: 1 }));
       expect(outcome).toMatchObject({ ok: true, code: 200 });
       const final = target.received[target.received.length - 1]!;

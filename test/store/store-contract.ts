@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../store/contract.ts';
 import { makeEvent } from '../helpers/make-event.ts';
 import { makeFinding } from '../helpers/make-finding.ts';
+import { checkpointListingContract } from './checkpoint-contract.ts';
 import { outboxContract } from './outbox-contract.ts';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -114,6 +115,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await store.setCheckpoint('detect', '20');
       expect(await store.getCheckpoint('detect')).toBe('20');
     });
+
+    checkpointListingContract(() => store);
 
     it('keeps directory snapshots by kind, oldest first, and the same export once', async () => {
       const later = { kind: 'users' as const, takenAt: '2026-03-09T00:00:00.000Z', source: 'users.csv', rows: [{ upn: 'b' }] };
