@@ -1,5 +1,6 @@
 import { isSsprError } from '../core/errors.ts';
 import { EXIT, parseCommandArgs, type Command, type CommandIo } from './command.ts';
+import { alertsCommand } from './commands/alerts.ts';
 import { demoCommand } from './commands/demo.ts';
 import { detectCommand } from './commands/detect.ts';
 import { eventsCommand } from './commands/events.ts';
@@ -20,6 +21,7 @@ const commands: readonly Command[] = [
   kpiCommand,
   quarantineCommand,
   statusCommand,
+  alertsCommand,
 ];
 
 function help(): string {

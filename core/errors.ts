@@ -20,6 +20,12 @@ export const errorCatalogue = {
   SOURCE_QUERY_FAILED: { retryable: false, exitCode: 1 },
   /** A slice at the smallest allowed length still came back partial or truncated: never stored short. */
   SOURCE_RESULT_TOO_LARGE: { retryable: false, exitCode: 1 },
+  /** A channel could not deliver (receiver down, refused, timed out); the alert stays in the outbox. */
+  ALERT_DELIVERY_FAILED: { retryable: true, exitCode: 1 },
+  /** A webhook target is not allowed: not https, or it resolves to a loopback, private, link-local or metadata address. */
+  ALERT_TARGET_REFUSED: { retryable: false, exitCode: 1 },
+  /** No alert in the outbox with that id (or not a dead letter when one was asked for). */
+  ALERT_NOT_FOUND: { retryable: false, exitCode: 1 },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -1,3 +1,4 @@
+import type { Alert, AlertType } from '../core/alert.ts';
 import type { Action, Dataset, SsprEvent } from '../core/event.ts';
 import type { Finding, FindingStatus, Severity } from '../core/finding.ts';
 import type { DirectorySnapshot, SnapshotKind } from '../core/directory.ts';
@@ -106,11 +107,100 @@ export interface CheckpointListing {
 }
 
 /**
+ * Where an alert is in its life: `pending` (waiting for its due time: first try, a retry, or leased to a
+ * sender), `held` (kept back by a route's throttle or quiet hours until its digest is due), `digested` (sent as
+ * part of the digest `digestId`), `delivered`, `dead` (a dead letter: gave up, with the last error).
+ */
+export type OutboxStatus = 'pending' | 'held' | 'digested' | 'delivered' | 'dead';
+
+/** An alert the router made, as it enters the outbox. Times are ISO. */
+export interface NewOutboxItem {
+  /** The `webhook-id`: stable for one finding revision on one channel, so a retry or a re-run resends the same id. */
+  id: string;
+  channel: string;
+  /** The route that decided it (`retraction` for a retraction, the route name for a digest). */
+  route: string;
+  type: AlertType;
+  findingId?: string;
+  status: 'pending' | 'held';
+  createdAt: string;
+  /** Pending: when to (re)try. Held: when its digest is due. */
+  dueAt: string;
+  /** Held: the digest it waits for (`route|channel|period`). */
+  digestKey?: string;
+  alert: Alert;
+}
+
+/** An alert in the outbox with its delivery record. */
+export interface OutboxItem extends Omit<NewOutboxItem, 'status'> {
+  status: OutboxStatus;
+  /** Attempts started (counted before each attempt, so a crash mid-attempt still counts). */
+  attempts: number;
+  firstAttemptAt?: string;
+  lastAttemptAt?: string;
+  deliveredAt?: string;
+  lastError?: string;
+  /** HTTP status or SMTP reply code of the last attempt. */
+  lastStatus?: number;
+  /** Digested: the digest alert that carried it. */
+  digestId?: string;
+}
+
+/** How an attempt ended: delivered, retry at `dueAt`, or a dead letter. */
+export type OutboxCompletion =
+  | { status: 'delivered'; at: string; code?: number }
+  | { status: 'pending'; dueAt: string; error: string; code?: number }
+  | { status: 'dead'; at: string; error: string; code?: number };
+
+export interface OutboxQuery {
+  status?: OutboxStatus;
+  findingId?: string;
+  limit?: number;
+}
+
+/**
+ * The durable alert outbox (issue 11). The delivery loop receives one of these (the store's, or a queue's
+ * when REDIS_URL is set), records each attempt before and after it, and so a restart resends (same id) and
+ * never loses an alert. Every method is safe to call from several processes at once.
+ */
+export interface AlertOutbox {
+  /** Adds alerts; an id already present is left as it is (re-running the router enqueues nothing twice). */
+  enqueueAlerts(items: readonly NewOutboxItem[]): Promise<InsertResult>;
+  /**
+   * Claims up to `limit` pending alerts due at `now` (oldest due first) for one attempt: counts the attempt,
+   * stamps first/last attempt times, and moves their due time to `leaseUntil`, so a sender that dies mid-attempt
+   * leaves them due again then. Two callers never claim the same alert for the same lease.
+   */
+  claimDueAlerts(now: string, leaseUntil: string, limit: number): Promise<OutboxItem[]>;
+  /**
+   * Records how attempt `attempt` (the claimed item's `attempts`) ended. Ignored (false) when the alert is no
+   * longer pending under that attempt, e.g. another sender reclaimed it after the lease ran out.
+   */
+  completeAlert(id: string, attempt: number, completion: OutboxCompletion): Promise<boolean>;
+  /** Held alerts whose digest is due at `now`, ordered by digest key then enqueue order. */
+  heldAlertsDue(now: string): Promise<OutboxItem[]>;
+  /** Atomically enqueues a digest alert and marks the held alerts it lists `digested` by it. False when already done. */
+  releaseDigest(digest: NewOutboxItem, heldIds: readonly string[]): Promise<boolean>;
+  /** Dead letters back to pending, due at `now`, attempts and retry window reset; 'all' for every one. Returns how many. */
+  replayDeadAlerts(ids: readonly string[] | 'all', now: string): Promise<number>;
+  /** Alerts, newest first. */
+  listAlerts(query?: OutboxQuery): Promise<OutboxItem[]>;
+  getAlert(id: string): Promise<OutboxItem | undefined>;
+  countAlerts(): Promise<Record<OutboxStatus, number>>;
+  /** The earliest due time of a pending alert (undefined when none is pending). */
+  nextAlertDue(): Promise<string | undefined>;
+  /** Distinct findings a route sent (not held) from `since` on, for its throttle. */
+  countRoutedAlerts(route: string, since: string): Promise<number>;
+  /** Channels each of these findings already has an alert on (any status but held), with the route that sent it. */
+  alertedChannels(findingIds: readonly string[]): Promise<Array<{ findingId: string; channel: string; route: string }>>;
+}
+
+/**
  * The store every backend implements (SQLite now, Elasticsearch later) and the one contract test suite
  * runs against. Async throughout so a network backend fits. Events are immutable and deduplicated by id;
  * findings are upserted by id and keep the analyst's status across replays.
  */
-export interface Store extends QuarantineStore, CheckpointListing {
+export interface Store extends QuarantineStore, CheckpointListing, AlertOutbox {
   readonly kind: string;
   insertEvents(events: readonly SsprEvent[]): Promise<InsertResult>;
   /** Events in (timestamp, id) order. */

@@ -1,6 +1,7 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { QuarantineEntry, QuarantineQuery, QuarantineStore, QuarantinedRecord, QuarantineUpdate } from '../contract.ts';
 import { quarantineKey } from '../quarantine-key.ts';
+import { inTransaction } from './transaction.ts';
 
 type Row = Record<string, string | number | null>;
 
@@ -43,14 +44,12 @@ function where(query: Pick<QuarantineQuery, 'code' | 'source' | 'keyPrefix' | 'a
 /** The quarantine table of the SQLite store (`SqliteStore` delegates its `QuarantineStore` methods here). */
 export class SqliteQuarantine implements QuarantineStore {
   private readonly db: DatabaseSync;
-  private readonly transaction: <T>(work: () => T) => T;
   private readonly insert: StatementSync;
   private readonly update: StatementSync;
   private readonly remove: StatementSync;
 
-  constructor(db: DatabaseSync, transaction: <T>(work: () => T) => T) {
+  constructor(db: DatabaseSync) {
     this.db = db;
-    this.transaction = transaction;
     this.insert = db.prepare(
       `INSERT INTO quarantine (key, source, locator, format, code, reason, raw, raw_bytes, received_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING`,
@@ -60,7 +59,7 @@ export class SqliteQuarantine implements QuarantineStore {
   }
 
   async quarantine(records: readonly QuarantinedRecord[]): Promise<void> {
-    this.transaction(() => {
+    inTransaction(this.db, () => {
       for (const r of records) {
         this.insert.run(quarantineKey(r), r.source, r.locator, r.format ?? null, r.code, r.reason, r.raw, r.rawBytes, r.receivedAt);
       }
@@ -90,7 +89,7 @@ export class SqliteQuarantine implements QuarantineStore {
 
   async updateQuarantined(updates: readonly QuarantineUpdate[]): Promise<number> {
     let changed = 0;
-    this.transaction(() => {
+    inTransaction(this.db, () => {
       for (const u of updates) {
         const format = u.format ?? null;
         changed += Number(this.update.run(u.code, u.reason, format, u.key, u.code, u.reason, format).changes);
@@ -101,7 +100,7 @@ export class SqliteQuarantine implements QuarantineStore {
 
   async releaseQuarantined(keys: readonly string[]): Promise<number> {
     let removed = 0;
-    this.transaction(() => {
+    inTransaction(this.db, () => {
       for (const key of keys) removed += Number(this.remove.run(key).changes);
     });
     return removed;

@@ -1,3 +1,5 @@
+import { outboxSchemaSql } from './outbox.ts';
+
 /** Bumped with every change to `schemaSql`; a store newer than the code is refused. */
 export const SCHEMA_VERSION = 2;
 
@@ -67,7 +69,7 @@ CREATE TABLE IF NOT EXISTS snapshots (
   source TEXT NOT NULL,
   rows TEXT NOT NULL
 );
-`;
+${outboxSchemaSql}`;
 
 /**
  * cyrb53, a public-domain 53-bit string hash (bryc): fast in plain JavaScript and fits a JS number exactly.

@@ -13,6 +13,11 @@ import type {
   InsertResult,
   QuarantineEntry,
   QuarantineQuery,
+  NewOutboxItem,
+  OutboxCompletion,
+  OutboxItem,
+  OutboxQuery,
+  OutboxStatus,
   QuarantinedRecord,
   QuarantineUpdate,
   SnapshotKind,
@@ -20,7 +25,9 @@ import type {
 } from '../contract.ts';
 import { listCheckpoints } from './checkpoints.ts';
 import { SqliteQuarantine } from './quarantine.ts';
+import { SqliteOutbox } from './outbox.ts';
 import { bulkIndexesSql, hash53, schemaSql, SCHEMA_VERSION } from './schema.ts';
+import { inTransaction } from './transaction.ts';
 
 /**
  * The embedded default store: one SQLite file (WAL) through Node's built-in `node:sqlite`, no native addon.
@@ -36,6 +43,7 @@ export class SqliteStore implements Store {
   private readonly upsertFinding: StatementSync;
   private readonly findingExists: StatementSync;
   private readonly idAtHash: StatementSync;
+  private readonly outbox: SqliteOutbox;
   private bulk = false;
 
   constructor(path: string) {
@@ -52,7 +60,7 @@ export class SqliteStore implements Store {
       'INSERT INTO events (idh, id, ts, user, ip, action, dataset, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(idh) DO NOTHING',
     );
     this.idAtHash = this.db.prepare('SELECT id FROM events WHERE idh = ?');
-    this.quarantineTable = new SqliteQuarantine(this.db, (work) => this.transaction(work));
+    this.quarantineTable = new SqliteQuarantine(this.db);
     this.upsertFinding = this.db.prepare(
       `INSERT INTO findings (id, detector, severity, status, user, first_seen, last_seen, body)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -60,6 +68,7 @@ export class SqliteStore implements Store {
          first_seen = excluded.first_seen, last_seen = excluded.last_seen, body = excluded.body`,
     );
     this.findingExists = this.db.prepare('SELECT 1 FROM findings WHERE id = ?');
+    this.outbox = new SqliteOutbox(this.db);
   }
 
   private migrate(): void {
@@ -78,15 +87,7 @@ export class SqliteStore implements Store {
   }
 
   private transaction<T>(work: () => T): T {
-    this.db.exec('BEGIN');
-    try {
-      const result = work();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+    return inTransaction(this.db, work);
   }
 
   async insertEvents(events: readonly SsprEvent[]): Promise<InsertResult> {
@@ -255,6 +256,55 @@ export class SqliteStore implements Store {
       .prepare('SELECT kind, taken_at, source, rows FROM snapshots WHERE kind = ? ORDER BY taken_at, rowid')
       .all(kind) as Array<{ kind: SnapshotKind; taken_at: string; source: string; rows: string }>;
     return rows.map((r) => ({ kind: r.kind, takenAt: r.taken_at, source: r.source, rows: JSON.parse(r.rows) as unknown[] }));
+  }
+
+  // The alert outbox (store/sqlite/outbox.ts) shares this connection and file.
+  enqueueAlerts(items: readonly NewOutboxItem[]): Promise<InsertResult> {
+    return this.outbox.enqueueAlerts(items);
+  }
+
+  claimDueAlerts(now: string, leaseUntil: string, limit: number): Promise<OutboxItem[]> {
+    return this.outbox.claimDueAlerts(now, leaseUntil, limit);
+  }
+
+  completeAlert(id: string, attempt: number, completion: OutboxCompletion): Promise<boolean> {
+    return this.outbox.completeAlert(id, attempt, completion);
+  }
+
+  heldAlertsDue(now: string): Promise<OutboxItem[]> {
+    return this.outbox.heldAlertsDue(now);
+  }
+
+  releaseDigest(digest: NewOutboxItem, heldIds: readonly string[]): Promise<boolean> {
+    return this.outbox.releaseDigest(digest, heldIds);
+  }
+
+  replayDeadAlerts(ids: readonly string[] | 'all', now: string): Promise<number> {
+    return this.outbox.replayDeadAlerts(ids, now);
+  }
+
+  listAlerts(query?: OutboxQuery): Promise<OutboxItem[]> {
+    return this.outbox.listAlerts(query);
+  }
+
+  getAlert(id: string): Promise<OutboxItem | undefined> {
+    return this.outbox.getAlert(id);
+  }
+
+  countAlerts(): Promise<Record<OutboxStatus, number>> {
+    return this.outbox.countAlerts();
+  }
+
+  nextAlertDue(): Promise<string | undefined> {
+    return this.outbox.nextAlertDue();
+  }
+
+  countRoutedAlerts(route: string, since: string): Promise<number> {
+    return this.outbox.countRoutedAlerts(route, since);
+  }
+
+  alertedChannels(findingIds: readonly string[]): Promise<Array<{ findingId: string; channel: string; route: string }>> {
+    return this.outbox.alertedChannels(findingIds);
   }
 
   async close(): Promise<void> {

@@ -1,35 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Finding } from '../../core/finding.ts';
 import type { Store } from '../../store/contract.ts';
 import { makeEvent } from '../helpers/make-event.ts';
 import { quarantineContract } from './quarantine-contract.ts';
+import { makeFinding } from '../helpers/make-finding.ts';
 import { checkpointListingContract } from './checkpoint-contract.ts';
-
-function makeFinding(overrides: Partial<Finding> = {}): Finding {
-  return {
-    id: 'f-1',
-    detector: 'mfa-fatigue',
-    key: 'user:alice@contoso.com',
-    severity: 'high',
-    status: 'open',
-    user: 'alice@contoso.com',
-    ips: ['203.0.113.7'],
-    firstSeen: '2026-03-02T03:00:00.000Z',
-    lastSeen: '2026-03-02T03:10:00.000Z',
-    summary: 'MFA fatigue: 8 denied pushes in 10 minutes',
-    explanation: {
-      window: { start: '2026-03-02T03:00:00.000Z', end: '2026-03-02T03:10:00.000Z' },
-      threshold: { denials: 5 },
-      baseline: {},
-      observed: { denials: 8 },
-      text: 'eight denials',
-    },
-    evidence: ['entra.signin:1'],
-    attack: ['T1621'],
-    entities: { users: ['alice@contoso.com'], ips: ['203.0.113.7'], locations: [] },
-    ...overrides,
-  };
-}
+import { outboxContract } from './outbox-contract.ts';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -154,5 +129,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.listSnapshots('users')).toEqual([earlier, later]);
       expect(await store.listSnapshots('tickets')).toEqual([]);
     });
+
+    // The alert outbox every Store carries (issue 11), on the same instance.
+    outboxContract(name, () => store);
   });
 }
