@@ -8,6 +8,7 @@ import { findingsCommand } from './commands/findings.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { kpiCommand } from './commands/kpi.ts';
 import { pullCommand } from './commands/pull.ts';
+import { quarantineCommand } from './commands/quarantine.ts';
 import { statusCommand } from './commands/status.ts';
 
 const commands: readonly Command[] = [
@@ -18,6 +19,7 @@ const commands: readonly Command[] = [
   detectCommand,
   findingsCommand,
   kpiCommand,
+  quarantineCommand,
   statusCommand,
   alertsCommand,
 ];

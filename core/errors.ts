@@ -6,6 +6,8 @@ export const errorCatalogue = {
   USAGE: { retryable: false, exitCode: 2 },
   CONFIG_INVALID: { retryable: false, exitCode: 2 },
   INGEST_SOURCE_UNREADABLE: { retryable: false, exitCode: 1 },
+  /** `sspr quarantine show KEY` with a key no quarantined record has. */
+  QUARANTINE_KEY_UNKNOWN: { retryable: false, exitCode: 2 },
   STORE_UNAVAILABLE: { retryable: true, exitCode: 1 },
   STORE_CORRUPT: { retryable: false, exitCode: 1 },
   DETECTOR_PARAMS_INVALID: { retryable: false, exitCode: 2 },

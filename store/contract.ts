@@ -20,6 +20,55 @@ export interface QuarantinedRecord {
   receivedAt: string;
 }
 
+/** A quarantined record with its key: a hash of (source, locator, raw text), the same in every backend. */
+export interface QuarantineEntry extends QuarantinedRecord {
+  key: string;
+}
+
+/** Where a page of quarantine entries ends; the next page starts after it. */
+export interface QuarantineCursor {
+  receivedAt: string;
+  key: string;
+}
+
+export interface QuarantineQuery {
+  /** Reason code (`unknown-shape`, `missing-field`, …). */
+  code?: string;
+  /** Source equal to this, or starting with it (a folder, a `log-analytics:` stream). */
+  source?: string;
+  /** Key or the first characters of one. */
+  keyPrefix?: string;
+  /** Page size (default 100). */
+  limit?: number;
+  after?: QuarantineCursor;
+}
+
+/** A retry's verdict on a record that still does not parse: its current code, reason and format. */
+export interface QuarantineUpdate {
+  key: string;
+  code: string;
+  reason: string;
+  format?: string;
+}
+
+/**
+ * The quarantine: records ingest refused, kept with their reason so nothing is lost, listed, shown and re-parsed
+ * by `sspr quarantine`. Entries are ordered by (receivedAt, key) in every backend.
+ */
+export interface QuarantineStore {
+  /** Keeps records; the same record from the same place (same key) is kept once. */
+  quarantine(records: readonly QuarantinedRecord[]): Promise<void>;
+  /** The first `limit` records in insertion order (without keys). */
+  listQuarantine(limit?: number): Promise<QuarantinedRecord[]>;
+  countQuarantine(query?: Pick<QuarantineQuery, 'code' | 'source' | 'keyPrefix'>): Promise<number>;
+  /** One page of entries matching the query, in (receivedAt, key) order, after the cursor. */
+  queryQuarantine(query?: QuarantineQuery): Promise<QuarantineEntry[]>;
+  /** Replaces code, reason and format of existing entries; returns how many it changed. Unknown keys are ignored. */
+  updateQuarantined(updates: readonly QuarantineUpdate[]): Promise<number>;
+  /** Removes entries that a retry moved into the events; returns how many were removed. */
+  releaseQuarantined(keys: readonly string[]): Promise<number>;
+}
+
 export interface EventQuery {
   user?: string;
   ip?: string;
@@ -151,7 +200,7 @@ export interface AlertOutbox {
  * runs against. Async throughout so a network backend fits. Events are immutable and deduplicated by id;
  * findings are upserted by id and keep the analyst's status across replays.
  */
-export interface Store extends CheckpointListing, AlertOutbox {
+export interface Store extends QuarantineStore, CheckpointListing, AlertOutbox {
   readonly kind: string;
   insertEvents(events: readonly SsprEvent[]): Promise<InsertResult>;
   /** Events in (timestamp, id) order. */
@@ -171,9 +220,6 @@ export interface Store extends CheckpointListing, AlertOutbox {
    */
   beginBulkLoad(expectedEvents: number): Promise<void>;
   endBulkLoad(): Promise<void>;
-  quarantine(records: readonly QuarantinedRecord[]): Promise<void>;
-  listQuarantine(limit?: number): Promise<QuarantinedRecord[]>;
-  countQuarantine(): Promise<number>;
   /** Inserts or updates by id; an existing finding keeps its status. */
   upsertFindings(findings: readonly Finding[]): Promise<{ inserted: number; updated: number }>;
   listFindings(query?: FindingQuery): Promise<Finding[]>;

@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
   raw_bytes INTEGER NOT NULL,
   received_at TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS quarantine_received ON quarantine (received_at, key);
 
 CREATE TABLE IF NOT EXISTS findings (
   id TEXT PRIMARY KEY,

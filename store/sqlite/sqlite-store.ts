@@ -11,16 +11,20 @@ import type {
   EventQuery,
   FindingQuery,
   InsertResult,
+  QuarantineEntry,
+  QuarantineQuery,
   NewOutboxItem,
   OutboxCompletion,
   OutboxItem,
   OutboxQuery,
   OutboxStatus,
   QuarantinedRecord,
+  QuarantineUpdate,
   SnapshotKind,
   Store,
 } from '../contract.ts';
 import { listCheckpoints } from './checkpoints.ts';
+import { SqliteQuarantine } from './quarantine.ts';
 import { SqliteOutbox } from './outbox.ts';
 import { bulkIndexesSql, hash53, schemaSql, SCHEMA_VERSION } from './schema.ts';
 import { inTransaction } from './transaction.ts';
@@ -35,7 +39,7 @@ export class SqliteStore implements Store {
   readonly path: string;
   private readonly db: DatabaseSync;
   private readonly insertEvent: StatementSync;
-  private readonly insertQuarantine: StatementSync;
+  private readonly quarantineTable: SqliteQuarantine;
   private readonly upsertFinding: StatementSync;
   private readonly findingExists: StatementSync;
   private readonly idAtHash: StatementSync;
@@ -56,10 +60,7 @@ export class SqliteStore implements Store {
       'INSERT INTO events (idh, id, ts, user, ip, action, dataset, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(idh) DO NOTHING',
     );
     this.idAtHash = this.db.prepare('SELECT id FROM events WHERE idh = ?');
-    this.insertQuarantine = this.db.prepare(
-      `INSERT INTO quarantine (key, source, locator, format, code, reason, raw, raw_bytes, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING`,
-    );
+    this.quarantineTable = new SqliteQuarantine(this.db);
     this.upsertFinding = this.db.prepare(
       `INSERT INTO findings (id, detector, severity, status, user, first_seen, last_seen, body)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -149,34 +150,28 @@ export class SqliteStore implements Store {
     return { events, lastSeq: rows.length > 0 ? rows[rows.length - 1]!.seq : afterSeq };
   }
 
-  async quarantine(records: readonly QuarantinedRecord[]): Promise<void> {
-    this.transaction(() => {
-      for (const r of records) {
-        // Idempotent: the same bad record from the same place is kept once, however often it is re-ingested.
-        const key = createHash('sha256').update(`${r.source}\u0000${r.locator}\u0000${r.raw}`).digest('hex');
-        this.insertQuarantine.run(key, r.source, r.locator, r.format ?? null, r.code, r.reason, r.raw, r.rawBytes, r.receivedAt);
-      }
-    });
+  quarantine(records: readonly QuarantinedRecord[]): Promise<void> {
+    return this.quarantineTable.quarantine(records);
   }
 
-  async listQuarantine(limit = 100): Promise<QuarantinedRecord[]> {
-    const rows = this.db
-      .prepare('SELECT source, locator, format, code, reason, raw, raw_bytes, received_at FROM quarantine ORDER BY rowid LIMIT ?')
-      .all(limit) as Array<Record<string, string | number | null>>;
-    return rows.map((r) => ({
-      source: String(r.source),
-      locator: String(r.locator),
-      ...(r.format !== null ? { format: String(r.format) } : {}),
-      code: String(r.code),
-      reason: String(r.reason),
-      raw: String(r.raw),
-      rawBytes: Number(r.raw_bytes),
-      receivedAt: String(r.received_at),
-    }));
+  listQuarantine(limit?: number): Promise<QuarantinedRecord[]> {
+    return this.quarantineTable.listQuarantine(limit);
   }
 
-  async countQuarantine(): Promise<number> {
-    return (this.db.prepare('SELECT count(*) AS n FROM quarantine').get() as { n: number }).n;
+  countQuarantine(query?: Pick<QuarantineQuery, 'code' | 'source' | 'keyPrefix'>): Promise<number> {
+    return this.quarantineTable.countQuarantine(query);
+  }
+
+  queryQuarantine(query?: QuarantineQuery): Promise<QuarantineEntry[]> {
+    return this.quarantineTable.queryQuarantine(query);
+  }
+
+  updateQuarantined(updates: readonly QuarantineUpdate[]): Promise<number> {
+    return this.quarantineTable.updateQuarantined(updates);
+  }
+
+  releaseQuarantined(keys: readonly string[]): Promise<number> {
+    return this.quarantineTable.releaseQuarantined(keys);
   }
 
   async upsertFindings(findings: readonly Finding[]): Promise<{ inserted: number; updated: number }> {

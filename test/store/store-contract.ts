@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../store/contract.ts';
 import { makeEvent } from '../helpers/make-event.ts';
+import { quarantineContract } from './quarantine-contract.ts';
 import { makeFinding } from '../helpers/make-finding.ts';
 import { checkpointListingContract } from './checkpoint-contract.ts';
 import { outboxContract } from './outbox-contract.ts';
@@ -116,6 +117,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.getCheckpoint('detect')).toBe('20');
     });
 
+    quarantineContract(() => store);
     checkpointListingContract(() => store);
 
     it('keeps directory snapshots by kind, oldest first, and the same export once', async () => {
