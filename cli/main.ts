@@ -1,15 +1,32 @@
 import { isSsprError } from '../core/errors.ts';
 import { EXIT, parseCommandArgs, type Command, type CommandIo } from './command.ts';
+import { alertsCommand } from './commands/alerts.ts';
 import { demoCommand } from './commands/demo.ts';
 import { detectCommand } from './commands/detect.ts';
 import { eventsCommand } from './commands/events.ts';
 import { findingsCommand } from './commands/findings.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { kpiCommand } from './commands/kpi.ts';
+import { pullCommand } from './commands/pull.ts';
+import { quarantineCommand } from './commands/quarantine.ts';
 import { serveCommand } from './commands/serve.ts';
+import { statusCommand } from './commands/status.ts';
 import { tokenCommand } from './commands/token.ts';
 
-const commands: readonly Command[] = [demoCommand, ingestCommand, eventsCommand, detectCommand, findingsCommand, kpiCommand, serveCommand, tokenCommand];
+const commands: readonly Command[] = [
+  demoCommand,
+  ingestCommand,
+  pullCommand,
+  eventsCommand,
+  detectCommand,
+  findingsCommand,
+  kpiCommand,
+  quarantineCommand,
+  statusCommand,
+  alertsCommand,
+  serveCommand,
+  tokenCommand,
+];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { configPath, loadConfig, parseConfig } from '../core/config.ts';
+import { parseAlertsConfig } from '../alerts/config.ts';
+import { configPath, loadConfig, parseConfig, type AppConfig } from '../core/config.ts';
 import { logger } from '../core/logger.ts';
 import { createApp } from '../dashboard/server/app.ts';
 import { issueAdminLink, needsAdminLink } from '../dashboard/server/auth/admin-link.ts';
 import { createOidcClient } from '../dashboard/server/auth/oidc.ts';
 import { parseDashboardConfig } from '../dashboard/server/config.ts';
-import type { DashboardDeps } from '../dashboard/server/deps.ts';
+import type { AlertingInfo, DashboardDeps } from '../dashboard/server/deps.ts';
 import { configFileAt } from '../dashboard/server/tuning/config-file.ts';
 import { ensureWebBundle } from '../dashboard/web-bundle.ts';
 import { resolveDetectors } from '../detectors/config.ts';
@@ -32,6 +33,17 @@ function validateWholeConfig(config: unknown, path: string): void {
   resolveDetectors(parsed);
   parseKpiConfig(parsed.kpi ?? {}, `${path}#kpi`);
   parseDashboardConfig(parsed.dashboard, path);
+  if (parsed.alerts !== undefined) parseAlertsConfig(parsed.alerts, { source: path, knownDetectors: detectors.map((d) => d.id) });
+}
+
+/** The alert routes and channels the health page lists: names, match and channel types, never URLs or secrets. */
+export function alertingInfo(config: AppConfig, path: string | undefined): AlertingInfo | undefined {
+  if (config.alerts === undefined) return undefined;
+  const alerts = parseAlertsConfig(config.alerts, { source: path ?? 'config', knownDetectors: detectors.map((d) => d.id) });
+  return {
+    routes: alerts.routes.map((r) => ({ name: r.name, channels: r.channels, match: r.match })),
+    channels: Object.entries(alerts.channels).map(([name, c]) => ({ name, type: c.type })),
+  };
 }
 
 /**
@@ -63,6 +75,7 @@ export async function serveDashboard(options: ServeOptions, io: CommandIo): Prom
       configFile: configFileAt(path ?? 'sspr.config.json', (c) => validateWholeConfig(c, path ?? 'sspr.config.json')),
       dashboard,
       publicUrl,
+      ...(config.alerts !== undefined ? { alerting: alertingInfo(config, path) } : {}),
       ...(dashboard.oidc !== undefined ? { oidc: createOidcClient(dashboard.oidc, new URL('auth/callback', publicUrl).href, secret) } : {}),
       webRoot,
       now: () => new Date(),

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { SsprError } from './errors.ts';
 
 /**
- * The user config file (JSON): `{ "detectors": { "<id>": { "enabled"?: bool, ...params } }, "kpi": {...} }`.
- * Each section is validated in depth by its owner (the detector registry, the KPI config schema); here only
- * the outline, so a typo in a section name fails at start-up with its path.
+ * The user config file (JSON, or YAML by its `.yaml`/`.yml` extension):
+ * `{ "detectors": { "<id>": { "enabled"?: bool, ...params } }, "kpi": {...}, "alerts": {...} }`.
+ * Each section is validated in depth by its owner (the detector registry, the KPI config schema, the alert
+ * router's schema); here only the outline, so a typo in a section name fails at start-up with its path.
  */
 export const appConfigSchema = z.strictObject({
   /** Free text for the reader (where the figures come from). */
@@ -15,14 +18,20 @@ export const appConfigSchema = z.strictObject({
   kpi: z.record(z.string(), z.unknown()).optional(),
   /** `sspr serve`: sign-in (OIDC), public URL, tuning; validated by dashboard/server/config.ts. */
   dashboard: z.record(z.string(), z.unknown()).optional(),
+  /** `sspr pull log-analytics` settings (slicing, retries, overlap); validated in ingest/sources/log-analytics. */
+  logAnalytics: z.record(z.string(), z.unknown()).optional(),
+  /** Alert channels and routes (alerts/config.ts validates them). */
+  alerts: z.record(z.string(), z.unknown()).optional(),
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
-/** Where the config comes from: the flag, else SSPR_CONFIG, else ./sspr.config.json when it exists. */
+const defaultPaths = ['sspr.config.json', 'sspr.config.yaml', 'sspr.config.yml'];
+
+/** Where the config comes from: the flag, else SSPR_CONFIG, else ./sspr.config.json (or .yaml, .yml) when it exists. */
 export function configPath(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
   if (flag) return flag;
   if (env.SSPR_CONFIG) return env.SSPR_CONFIG;
-  return existsSync('sspr.config.json') ? 'sspr.config.json' : undefined;
+  return defaultPaths.find((p) => existsSync(p));
 }
 
 /** Reads and validates the config; no file means defaults everywhere. */
@@ -30,7 +39,9 @@ export function loadConfig(path: string | undefined): AppConfig {
   if (path === undefined) return {};
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    const text = readFileSync(path, 'utf8');
+    const ext = extname(path).toLowerCase();
+    raw = ext === '.yaml' || ext === '.yml' ? parseYaml(text) : JSON.parse(text);
   } catch (cause) {
     throw new SsprError('CONFIG_INVALID', `cannot read config ${path}: ${(cause as Error).message}`, { cause });
   }
@@ -39,7 +50,7 @@ export function loadConfig(path: string | undefined): AppConfig {
 
 /** Validates a config object (its outline; sections are validated by their owners); CONFIG_INVALID names each bad field. */
 export function parseConfig(raw: unknown, path: string): AppConfig {
-  const parsed = appConfigSchema.safeParse(raw);
+  const parsed = appConfigSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     const text = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new SsprError('CONFIG_INVALID', `config ${path} is invalid: ${text}`, { details: parsed.error.issues });

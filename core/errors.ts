@@ -6,6 +6,8 @@ export const errorCatalogue = {
   USAGE: { retryable: false, exitCode: 2 },
   CONFIG_INVALID: { retryable: false, exitCode: 2 },
   INGEST_SOURCE_UNREADABLE: { retryable: false, exitCode: 1 },
+  /** `sspr quarantine show KEY` with a key no quarantined record has. */
+  QUARANTINE_KEY_UNKNOWN: { retryable: false, exitCode: 2 },
   STORE_UNAVAILABLE: { retryable: true, exitCode: 1 },
   STORE_CORRUPT: { retryable: false, exitCode: 1 },
   DETECTOR_PARAMS_INVALID: { retryable: false, exitCode: 2 },
@@ -22,6 +24,20 @@ export const errorCatalogue = {
   CONFIG_WRITE_FAILED: { retryable: false, exitCode: 1 },
   WEB_BUILD_FAILED: { retryable: false, exitCode: 1 },
   INTERNAL: { retryable: false, exitCode: 1 },
+  /** A pull source refused the credential (401/403, an expired static token, no usable credential). */
+  SOURCE_AUTH_FAILED: { retryable: false, exitCode: 1 },
+  /** A pull source kept answering 429/5xx or could not be reached, after the bounded retries. */
+  SOURCE_UNAVAILABLE: { retryable: true, exitCode: 1 },
+  /** A pull source rejected the query itself (unknown table or workspace, bad request). */
+  SOURCE_QUERY_FAILED: { retryable: false, exitCode: 1 },
+  /** A slice at the smallest allowed length still came back partial or truncated: never stored short. */
+  SOURCE_RESULT_TOO_LARGE: { retryable: false, exitCode: 1 },
+  /** A channel could not deliver (receiver down, refused, timed out); the alert stays in the outbox. */
+  ALERT_DELIVERY_FAILED: { retryable: true, exitCode: 1 },
+  /** A webhook target is not allowed: not https, or it resolves to a loopback, private, link-local or metadata address. */
+  ALERT_TARGET_REFUSED: { retryable: false, exitCode: 1 },
+  /** No alert in the outbox with that id (or not a dead letter when one was asked for). */
+  ALERT_NOT_FOUND: { retryable: false, exitCode: 1 },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

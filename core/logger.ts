@@ -8,7 +8,10 @@ import { pino, type Logger } from 'pino';
 export const logger: Logger = pino(
   {
     level: process.env.SSPR_LOG_LEVEL ?? 'warn',
-    redact: { paths: ['*.password', '*.token', '*.secret', '*.authorization', '*.apiKey'], censor: '[redacted]' },
+    redact: {
+      paths: ['*.password', '*.token', '*.secret', '*.authorization', '*.apiKey', '*.pass', '*.secrets', '*.auth', '*.smtp.auth', '*.headers'],
+      censor: '[redacted]',
+    },
     base: { app: 'sspr-watch' },
   },
   pino.destination(2),

@@ -125,10 +125,15 @@ type StepKind = 'reset' | 'registration' | 'signin';
  * and registration steps are what gets judged (an SSPR flow's first steps precede the reset and would teach the
  * attacker's network), and token refreshes egress through cloud regions.
  */
-function classify(e: SsprEvent): { kind: StepKind | undefined; learn: boolean } | undefined {
+function classify(e: SsprEvent): { kind: StepKind | undefined; learn: boolean; operator?: boolean } | undefined {
   const actor = e.actor.kind;
-  if (actor !== 'self' && actor !== 'unknown') return undefined;
   const a = e.action;
+  if (actor !== 'self' && actor !== 'unknown') {
+    // An operator changing the user's methods (Entra "Update user" of StrongAuthenticationMethod, issue 8) is a
+    // registration step too: a stolen admin account, or a helpdesk talked into adding a phone. Its place is the
+    // operator's, so it never makes the chain "new"; the reset or the sign-in has to.
+    return (actor === 'admin' || actor === 'helpdesk') && REGISTRATION.has(a) && e.outcome !== 'failure' && e.outcome !== 'blocked' ? REGISTER_BY_OPERATOR : undefined;
+  }
   if (a === 'signin') return e.outcome === 'success' && isInteractive(e) ? SIGNIN : undefined;
   if ((a === 'sspr.reset' || a === 'sspr.unlock') && e.outcome === 'success') return RESET;
   return REGISTRATION.has(a) && e.outcome !== 'failure' && e.outcome !== 'blocked' ? REGISTER : undefined;
@@ -136,6 +141,7 @@ function classify(e: SsprEvent): { kind: StepKind | undefined; learn: boolean } 
 const SIGNIN = { kind: 'signin', learn: true } as const;
 const RESET = { kind: 'reset', learn: false } as const;
 const REGISTER = { kind: 'registration', learn: false } as const;
+const REGISTER_BY_OPERATOR = { kind: 'registration', learn: false, operator: true } as const;
 
 /** True when the user has place `k` seen after `after` (undefined when there is no such key). */
 function hasPlace(places: readonly Place[], k: string | undefined, after: number): boolean | undefined {
@@ -171,7 +177,8 @@ const copyUser = (u: UserTk): UserTk => ({
 function stepText(e: SsprEvent, kind: StepKind): string {
   if (kind === 'reset') return e.action === 'sspr.unlock' ? 'SSPR unlock' : 'SSPR reset';
   if (kind === 'signin') return 'sign-in';
-  return `security info ${e.action.slice('registration.'.length)} (${e.authMethod ?? 'method'})`;
+  const by = e.actor.kind === 'admin' || e.actor.kind === 'helpdesk' ? ` by ${e.actor.kind}${e.actor.name ? ` ${e.actor.name}` : ''}` : '';
+  return `security info ${e.action.slice('registration.'.length)} (${e.authMethod ?? 'method'})${by}`;
 }
 
 const describe = (s: ChainStep): string => `${s.what} from ${s.place}${s.isNew ? ' (new)' : ''}`;
@@ -302,7 +309,7 @@ export const takeoverChain: Detector<TakeoverChainParams, TakeoverChainState> = 
         const netKnown = hasPlace(u.places, netKey, fresh);
         const cityKnown = hasPlace(u.places, cityKey, fresh);
         const countryNew = hasPlace(u.places, countryKey, fresh) === false;
-        const isNew = u.places.length > 0 && trust === undefined && (netKnown !== undefined || cityKnown !== undefined) && !netKnown && !cityKnown && (!young || countryNew);
+        const isNew = what.operator !== true && u.places.length > 0 && trust === undefined && (netKnown !== undefined || cityKnown !== undefined) && !netKnown && !cityKnown && (!young || countryNew);
         const s: ChainStep = { t, id: e.id, what: stepText(e, kind), place: placeLabel(e.source?.geo, e.source?.ip), isNew, newCountry: isNew && countryNew };
         if (e.source?.ip !== undefined) s.ip = e.source.ip;
         const c = u.chain;

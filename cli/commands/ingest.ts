@@ -69,7 +69,7 @@ function formatSummary(s: IngestSummary, seconds: number): string {
   const reasons = Object.entries(s.quarantineReasons);
   if (reasons.length > 0) {
     lines.push('', `  quarantined by reason: ${reasons.map(([code, n]) => `${code} ${n}`).join(', ')}`);
-    lines.push('  (kept with their raw text and reason in the store\'s quarantine table)');
+    lines.push('  (kept with their raw text and reason: `sspr quarantine list` shows them, `sspr quarantine retry` re-parses them after an upgrade)');
   }
   return `${lines.join('\n')}\n`;
 }

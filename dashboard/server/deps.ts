@@ -28,6 +28,12 @@ export interface ConfigFile {
   write(text: string): void;
 }
 
+/** What the health page says of alerting: the configured routes and channels (names and types only, never secrets). */
+export interface AlertingInfo {
+  routes: Array<{ name: string; channels: string[]; match: Record<string, unknown> }>;
+  channels: Array<{ name: string; type: string }>;
+}
+
 /** Everything the API needs, created once at start-up by `sspr serve` (or a test) and passed to createApp. */
 export interface DashboardDeps {
   store: Store;
@@ -38,6 +44,8 @@ export interface DashboardDeps {
   /** The base URL the app is reached at, ending in `/` (OIDC redirect, links). */
   publicUrl: string;
   oidc?: OidcClient;
+  /** Present when the config has an `alerts` section. */
+  alerting?: AlertingInfo;
   /** The built web app (index.html and assets); absent serves the API only. */
   webRoot?: string;
   now: () => Date;

@@ -1,10 +1,16 @@
-import type { Action, Actor, AuthMethod, Outcome, SsprEvent, SsprStep, UserRef } from '../../core/event.ts';
+import type { Actor, AuthMethod, Outcome, SsprEvent, UserRef } from '../../core/event.ts';
 import { rejected, skipped, type ParseContext, type ParseResult, type RecordFormat } from './types.ts';
+import { ACTIVITIES, classifySsprStep, type ActivityRule, type ActorRule } from './entra-audit-activities.ts';
+import { strongAuthChange } from './entra-audit-mfa.ts';
+import { isUpn } from './field-checks.ts';
 import {
   asArray,
   asRecord,
+  checkedIp,
+  checkedUser,
   classifyAuthMethod,
   defined,
+  diagProperties,
   firstTime,
   isParseResult,
   nestedColumns,
@@ -12,6 +18,8 @@ import {
   userRef,
   type Rec,
 } from './entra-common.ts';
+
+export { classifySsprStep } from './entra-audit-activities.ts';
 
 /**
  * Parsers for Microsoft Entra audit logs (directoryAudit) in their three export shapes: Log Analytics
@@ -33,75 +41,10 @@ interface AuditView {
   correlationId?: string;
   /** Diagnostic export only: the top-level callerIpAddress. */
   callerIp?: string;
+  /** A record of the 2018 preview diagnostic schema (category `Audit`): it carries no record id. */
+  preview?: boolean;
   /** Field names of this shape, for rejection messages. */
   fields: { id: string; time: string; activity: string };
-}
-
-/** How the actor of an activity is read: the user themself, an admin/app reset, or a password change. */
-type ActorRule = 'self' | 'reset' | 'change';
-
-interface ActivityRule {
-  action: Action;
-  actor: ActorRule;
-  outcome?: Outcome;
-}
-
-/**
- * The audit activities we map, keyed by lower-cased activityDisplayName / OperationName. SSPR names from
- * "Self-Service Password Management activity types" (learn.microsoft.com/entra/identity/authentication/
- * howto-sspr-reporting); registration names from "Troubleshooting combined security information
- * registration" (.../howto-registration-mfa-sspr-combined-troubleshoot); "Reset user password" and "Change
- * user password" are Core Directory activities (audit activity reference, .../reference-audit-activities).
- */
-const ACTIVITIES: ReadonlyMap<string, ActivityRule> = new Map<string, ActivityRule>([
-  ['reset password (self-service)', { action: 'sspr.reset', actor: 'self' }],
-  ['self-service password reset flow activity progress', { action: 'sspr.progress', actor: 'self' }],
-  ['unlock user account (self-service)', { action: 'sspr.unlock', actor: 'self' }],
-  ['change password (self-service)', { action: 'sspr.change', actor: 'self' }],
-  // "a user tried to reset a password, use a specific gate, or validate a phone number more than five total
-  // times in 24 hours" (howto-sspr-reporting); logged with status Success, so the outcome is fixed.
-  ['blocked from self-service password reset', { action: 'sspr.reset', actor: 'self', outcome: 'blocked' }],
-  ['user started security info registration', { action: 'registration.started', actor: 'self' }],
-  ['user registered security info', { action: 'registration.added', actor: 'self' }],
-  ['user changed default security info', { action: 'registration.changed', actor: 'self' }],
-  ['user deleted security info', { action: 'registration.removed', actor: 'self' }],
-  ['user registered all required security info', { action: 'registration.completed', actor: 'self' }],
-  // The pre-combined-registration name of the same milestone (howto-sspr-reporting, 2017-2019 revisions).
-  ['user registered for self-service password reset', { action: 'registration.completed', actor: 'self' }],
-  ['reset password (by admin)', { action: 'password.reset', actor: 'reset' }],
-  ['reset user password', { action: 'password.reset', actor: 'reset' }],
-  ['change user password', { action: 'password.change', actor: 'change' }],
-]);
-
-/**
- * SSPR flow steps from the ResultReason of "Self-service password reset flow activity progress", first match
- * wins. Texts: the "Allowed values for details column" table of the SSPR activity report ("User abandoned
- * after ...", "... too many times and is blocked for 24 hours", "User cancelled before ...", "User contacted
- * an admin after ...", "Password reset is not enabled for this user", "User successfully reset password";
- * active-directory-passwords-get-insights / howto-sspr-reporting) and the step texts tenants log today
- * ("User submitted their user ID", "User was presented with verification options", "User started the mobile
- * SMS verification", "User completed the mobile SMS verification", "User completed all verification steps
- * required", "User submitted a new password"). Wording varies, so the rules match on key phrases.
- */
-const STEP_RULES: ReadonlyArray<readonly [RegExp, SsprStep]> = [
-  [/too many|blocked|throttl/, 'blocked'],
-  // Cancelling and contacting an admin both end the flow without a reset: the report's "Cancelled" and
-  // "Contacted admin" results fold into abandoned.
-  [/abandon|cancel|contacted an admin/, 'abandoned'],
-  [/successfully reset|successfully completed reset|password reset (was )?successful/, 'succeeded'],
-  [/submitted (a |the |their )?new password/, 'passwordSubmitted'],
-  [/submitted (their|the|a) user ?id/, 'userIdSubmitted'],
-  [/started the (password )?reset process|started (a )?password reset/, 'started'],
-  [/incorrect|invalid|wrong|did not match|failed (the )?verification|verification failed/, 'verificationFailed'],
-  [/completed (all|the|both)? ?.*verification|passed .*verification|verification (succeeded|completed)/, 'verified'],
-  [/started the .*verification|presented with verification|selected .*verification/, 'verificationStarted'],
-  [/not enabled|license|insufficient|not a member|managed on-premises|could not reach|problem|disabled|cookies|error/, 'failed'],
-];
-
-/** The SSPR step a flow-progress ResultReason describes; `other` for texts we do not recognise. */
-export function classifySsprStep(reason: string | undefined): SsprStep {
-  const lower = (reason ?? '').toLowerCase();
-  return STEP_RULES.find(([pattern]) => pattern.test(lower))?.[1] ?? 'other';
 }
 
 /**
@@ -128,10 +71,13 @@ function userTarget(targets: unknown[]): Rec | undefined {
 }
 
 /** Who acted, and whether it was a directory sync engine (the cloud echo of an on-prem password change). */
-function actorOf(rule: ActorRule, initiatedBy: Rec | undefined, target: UserRef): { actor: Actor; sync: boolean } {
+function actorOf(rule: ActorRule, initiatedBy: Rec | undefined, target: UserRef, tags: string[]): { actor: Actor; sync: boolean } {
   const user = asRecord(initiatedBy?.user);
   const app = asRecord(initiatedBy?.app);
-  const name = userRef(text(user?.userPrincipalName), undefined)?.name;
+  const upn = text(user?.userPrincipalName);
+  // An initiator name that is no UPN (a placeholder) is dropped from the actor, not taken as a name.
+  if (upn !== undefined && !isUpn(upn)) tags.push('invalid-actor-upn');
+  const name = upn !== undefined && isUpn(upn) ? userRef(upn, undefined)?.name : undefined;
   const appName = text(app?.displayName);
   const sync = (name !== undefined && SYNC_ACCOUNT.test(name)) || (appName !== undefined && SYNC_APP.test(appName));
   const person = defined({ name, id: text(user?.id), app: appName });
@@ -144,34 +90,56 @@ function actorOf(rule: ActorRule, initiatedBy: Rec | undefined, target: UserRef)
   return { actor: defined({ kind: 'self' as const, ...person, name: name ?? target.name, id: text(user?.id) ?? target.id }), sync };
 }
 
+/** The activity rule, with an "Update user" that changes MFA methods read as an operator's method change. */
+function ruleOf(view: AuditView, activity: string): { rule: ActivityRule; reason?: string; authMethod?: AuthMethod } | ParseResult {
+  const rule = ACTIVITIES.get(activity.toLowerCase());
+  if (rule !== undefined) return { rule };
+  const notUsed = skipped(`audit activity "${activity}" is not an SSPR, registration or password activity`);
+  if (activity.toLowerCase() !== 'update user') return notUsed;
+  const target = view.targets.map(asRecord).find((t) => text(t?.type)?.toLowerCase() === 'user');
+  const change = strongAuthChange(view.targets, view.initiatedBy, text(target?.userPrincipalName));
+  if (change === undefined) return notUsed;
+  if ('skip' in change) return skipped(change.skip);
+  return { rule: { action: change.action, actor: 'reset' }, reason: change.reason, ...(change.authMethod ? { authMethod: change.authMethod } : {}) };
+}
+
 /** Maps one audit view to an event, a skip, or a rejection. */
 function mapAudit(view: AuditView, format: string, ctx: ParseContext): ParseResult {
   if (view.activity === undefined) return rejected('missing-field', `missing field ${view.fields.activity}`);
-  const rule = ACTIVITIES.get(view.activity.toLowerCase());
-  if (rule === undefined) return skipped(`audit activity "${view.activity}" is not an SSPR, registration or password activity`);
-  if (view.id === undefined) return rejected('missing-field', `missing field ${view.fields.id}`);
+  const found = ruleOf(view, view.activity);
+  if (isParseResult(found)) return found;
+  const { rule } = found;
+  if (view.id === undefined) {
+    const preview = view.preview ? ' (a record of the 2018 preview schema, category "Audit": it has no record id to deduplicate by)' : '';
+    return rejected('missing-field', `missing field ${view.fields.id}${preview}`);
+  }
   if (view.time === undefined) return rejected('missing-field', `missing or unparseable field ${view.fields.time}`);
 
+  const tags: string[] = [];
   const target = userTarget(view.targets);
   const initiator = asRecord(view.initiatedBy?.user);
   // Self-service activities sometimes carry no User target; the initiating user is then the target.
   const user =
-    userRef(text(target?.userPrincipalName), text(target?.id)) ??
-    (rule.actor === 'self' ? userRef(text(initiator?.userPrincipalName), text(initiator?.id)) : undefined);
+    checkedUser(text(target?.userPrincipalName), text(target?.id), tags) ??
+    (rule.actor === 'self' ? checkedUser(text(initiator?.userPrincipalName), text(initiator?.id), tags) : undefined);
   if (user === undefined) return rejected('missing-field', 'missing field TargetResources[type=User].userPrincipalName');
+  if ('problem' in user) return rejected('bad-value', `the target user's userPrincipalName ${user.problem}`);
 
-  const { actor, sync } = actorOf(rule.actor, view.initiatedBy, user);
-  const ip = text(initiator?.ipAddress) ?? view.callerIp;
+  const { actor, sync } = actorOf(rule.actor, view.initiatedBy, user, tags);
+  const ip = checkedIp([text(initiator?.ipAddress), view.callerIp], tags);
   const progress = rule.action === 'sspr.progress';
   const namesMethod = progress || rule.action.startsWith('registration.');
-  const authMethod: AuthMethod | undefined = namesMethod ? classifyAuthMethod(view.reason) : undefined;
+  const reason = found.reason ?? view.reason;
+  const authMethod: AuthMethod | undefined = found.authMethod ?? (namesMethod ? classifyAuthMethod(reason) : undefined);
+  if (rule.action === 'password.change' && sync) tags.push('phs-echo');
+  if (found.reason !== undefined) tags.push('operator-method-change');
   const event: SsprEvent = defined({
     id: `entra.audit:${view.id}`,
     timestamp: view.time,
     dataset: 'entra.audit' as const,
     action: rule.action,
     outcome: rule.outcome ?? outcomeOf(view.result),
-    reason: view.reason,
+    reason,
     user,
     actor,
     source: ip !== undefined ? { ip } : undefined,
@@ -180,7 +148,7 @@ function mapAudit(view: AuditView, format: string, ctx: ParseContext): ParseResu
     correlationId: view.correlationId,
     host: view.service,
     app: actor.app,
-    tags: rule.action === 'password.change' && sync ? ['phs-echo'] : undefined,
+    tags: tags.length > 0 ? tags : undefined,
     raw: { format, ref: ctx.ref },
   });
   return { kind: 'event', event };
@@ -226,10 +194,9 @@ function graphView(r: Rec): AuditView | ParseResult {
 }
 
 function diagView(r: Rec): AuditView | ParseResult {
-  const outer = nestedColumns(r, ['properties']);
-  if (!outer.ok) return outer.result;
-  const p = asRecord(outer.values.properties);
-  if (p === undefined) return rejected('missing-field', 'missing field properties');
+  const props = diagProperties(r);
+  if (!props.ok) return props.result;
+  const p = props.properties;
   const inner = graphView(p);
   if (isParseResult(inner)) return inner;
   return {
@@ -240,6 +207,7 @@ function diagView(r: Rec): AuditView | ParseResult {
     reason: inner.reason ?? text(r.resultDescription),
     correlationId: inner.correlationId ?? text(r.correlationId),
     callerIp: text(r.callerIpAddress),
+    preview: r.category === 'Audit',
     fields: { id: 'properties.id', time: 'properties.activityDateTime/time', activity: 'properties.activityDisplayName' },
   };
 }
@@ -257,8 +225,9 @@ function auditFormat(id: string, matches: (r: Rec) => boolean, view: (r: Rec) =>
   };
 }
 
+/** The AuditLogs columns every row has, whatever a query did to `Type` (AuditLogs table reference, Azure Monitor). */
 const hasLaAuditColumns = (r: Rec): boolean =>
-  'InitiatedBy' in r && 'TargetResources' in r && ('OperationName' in r || 'ActivityDisplayName' in r);
+  'InitiatedBy' in r && 'TargetResources' in r && ('OperationName' in r || 'ActivityDisplayName' in r) && ('LoggedByService' in r || 'ActivityDateTime' in r || 'Id' in r);
 
 /**
  * The three Entra audit-log shapes, ids `entra-audit-la` (Log Analytics AuditLogs rows, PascalCase, nested
@@ -270,7 +239,9 @@ const hasLaAuditColumns = (r: Rec): boolean =>
 export const entraAuditFormats: RecordFormat[] = [
   auditFormat(
     'entra-audit-la',
-    (r) => r.Type === 'AuditLogs' || (typeof r.Type !== 'string' && hasLaAuditColumns(r)),
+    // By the table name, else by the columns: query output often projects `Type` or overwrites it, and a CSV
+    // export's blank `Type` column says nothing.
+    (r) => r.Type === 'AuditLogs' || hasLaAuditColumns(r),
     laView,
   ),
   auditFormat(
@@ -278,5 +249,5 @@ export const entraAuditFormats: RecordFormat[] = [
     (r) => typeof r.activityDisplayName === 'string' && 'activityDateTime' in r && !('properties' in r),
     graphView,
   ),
-  auditFormat('entra-audit-diag', (r) => r.category === 'AuditLogs' && 'properties' in r, diagView),
+  auditFormat('entra-audit-diag', (r) => (r.category === 'AuditLogs' || r.category === 'Audit') && 'properties' in r, diagView),
 ];

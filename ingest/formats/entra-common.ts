@@ -1,4 +1,5 @@
 import { normalizeIdentity, toIsoTime, type AuthMethod, type Geo, type MfaResult, type UserRef } from '../../core/event.ts';
+import { isPlaceholder, isUpn, normalizeIp, upnProblem } from './field-checks.ts';
 import { rejected, type ParseResult } from './types.ts';
 
 /**
@@ -86,6 +87,17 @@ export function nestedColumns<K extends string>(record: Rec, columns: readonly K
   return { ok: true, values };
 }
 
+/**
+ * The `properties` object of a diagnostic-settings record (an object, or JSON text in some exports), or the
+ * rejection when it is missing or not JSON.
+ */
+export function diagProperties(record: Rec): { ok: true; properties: Rec } | { ok: false; result: ParseResult } {
+  const outer = nestedColumns(record, ['properties']);
+  if (!outer.ok) return outer;
+  const properties = asRecord(outer.values.properties);
+  return properties === undefined ? { ok: false, result: rejected('missing-field', 'missing field properties') } : { ok: true, properties };
+}
+
 /** True when a view builder returned a parse result (a rejection) instead of a view. */
 export function isParseResult(value: object): value is ParseResult {
   return 'kind' in value;
@@ -97,6 +109,35 @@ export function userRef(upn: string | undefined, id: string | undefined): UserRe
   const { name, domain } = normalizeIdentity(upn);
   if (name === '') return undefined;
   return defined({ name, upn: name.includes('@') ? name : undefined, domain, id });
+}
+
+/**
+ * A user the event is about, from a UPN field and an object id, checked: undefined when the UPN is absent, a
+ * `problem` when it is not a UPN (a placeholder such as `<USER PRINCIPAL NAME>`, an object id), else the user. An
+ * id that is a placeholder (`<USER ID>`) is dropped and `invalid-user-id` added to `tags`.
+ */
+export function checkedUser(upn: string | undefined, id: string | undefined, tags: string[]): UserRef | { problem: string } | undefined {
+  if (upn === undefined) return undefined;
+  if (!isUpn(upn)) return { problem: `${JSON.stringify(upn)} is ${upnProblem(upn)}` };
+  const usableId = id !== undefined && isPlaceholder(id) ? undefined : id;
+  if (usableId !== id) tags.push('invalid-user-id');
+  return userRef(upn, usableId);
+}
+
+/**
+ * The first candidate that is an IP address, normalized (`normalizeIp`). A present value that is not one (a
+ * placeholder such as `<IP ADDRESS>`, a host name) is skipped and `invalid-ip` added to `tags` once.
+ */
+export function checkedIp(candidates: ReadonlyArray<string | undefined>, tags: string[]): string | undefined {
+  let bad = false;
+  for (const candidate of candidates) {
+    if (candidate === undefined) continue;
+    const ip = normalizeIp(candidate);
+    if (ip !== undefined) return ip;
+    bad = true;
+  }
+  if (bad) tags.push('invalid-ip');
+  return undefined;
 }
 
 /**

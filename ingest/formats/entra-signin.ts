@@ -1,22 +1,21 @@
 import type { Action, AuthMethod, MfaResult, SsprEvent } from '../../core/event.ts';
 import { rejected, skipped, type ParseContext, type ParseResult, type RecordFormat } from './types.ts';
 import {
-  asArray,
   asRecord,
   bool,
+  checkedIp,
+  checkedUser,
   classifyAuthMethod,
   classifyMfaResult,
   defined,
-  firstTime,
   geoFrom,
   isParseResult,
   MFA_DENIAL_TEXT,
   MFA_NOT_PERFORMED,
-  nestedColumns,
   text,
-  userRef,
   type Rec,
 } from './entra-common.ts';
+import { diagView, graphView, laView, type SigninView } from './entra-signin-views.ts';
 
 /**
  * Parsers for Microsoft Entra user sign-in logs in their three export shapes: Log Analytics `SigninLogs` /
@@ -24,32 +23,6 @@ import {
  * records (categories SignInLogs / NonInteractiveUserSignInLogs). Each shape is reduced to a `SigninView`;
  * one mapper turns it into an SsprEvent. Service-principal and managed-identity sign-ins are skipped.
  */
-
-type Principal = 'user' | 'servicePrincipal' | 'managedIdentity';
-
-/** A sign-in record reduced to the fields we map, whatever the export shape. */
-interface SigninView {
-  principal: Principal;
-  id?: string;
-  time?: string;
-  upn?: string;
-  userId?: string;
-  app?: string;
-  ip?: string;
-  location?: unknown;
-  country?: string;
-  status?: Rec;
-  resultType?: string;
-  resultDescription?: string;
-  authDetails: unknown[];
-  mfaDetail?: Rec;
-  deviceDetail?: Rec;
-  correlationId?: string;
-  originalRequestId?: string;
-  interactive: boolean;
-  /** Field names of this shape, for rejection messages. */
-  fields: { id: string; time: string; user: string; result: string };
-}
 
 /**
  * Result codes of a failed MFA challenge (learn.microsoft.com/entra/identity-platform/reference-error-codes):
@@ -95,15 +68,32 @@ function failedMfaMethod(view: SigninView): AuthMethod | undefined {
   return classifyAuthMethod(text(view.mfaDetail?.authMethod));
 }
 
+/**
+ * The sign-in's result code as text, `"0"` for success. Graph omits `status.errorCode` on a success (its own
+ * "List signIns" example 2 has `"status": {}`), so an absent code under a present status object is a success;
+ * exporters that write the result as a word (`"Success"`, `"Failure"`) get `"0"` and no code. Undefined only
+ * when the record says nothing about its result.
+ */
+function resultCode(view: SigninView): { code: string | undefined; failed: boolean } | undefined {
+  const raw = view.resultType ?? text(view.status?.errorCode);
+  if (raw === undefined) return view.status !== undefined ? { code: '0', failed: false } : undefined;
+  if (/^succe(ss|eded)$/i.test(raw)) return { code: '0', failed: false };
+  if (/^fail(ure|ed)$/i.test(raw)) return { code: undefined, failed: true };
+  return { code: raw, failed: raw !== '0' };
+}
+
 /** Maps one sign-in view to an event, a skip, or a rejection. */
 function mapSignin(view: SigninView, format: string, ctx: ParseContext): ParseResult {
   if (view.principal !== 'user') return skipped(`${view.principal} sign-in: only user sign-ins are used`);
   if (view.id === undefined) return rejected('missing-field', `missing field ${view.fields.id}`);
   if (view.time === undefined) return rejected('missing-field', `missing or unparseable field ${view.fields.time}`);
-  const user = userRef(view.upn, view.userId);
+  const tags = [view.interactive ? 'interactive' : 'noninteractive'];
+  const user = checkedUser(view.upn, view.userId, tags);
   if (user === undefined) return rejected('missing-field', `missing field ${view.fields.user}`);
-  const code = view.resultType ?? text(view.status?.errorCode);
-  if (code === undefined) return rejected('missing-field', `missing field ${view.fields.result}`);
+  if ('problem' in user) return rejected('bad-value', `${view.fields.user} ${user.problem}`);
+  const result = resultCode(view);
+  if (result === undefined) return rejected('missing-field', `missing field ${view.fields.result}`);
+  const code = result.code;
 
   const additional = text(view.status?.additionalDetails);
   const failureReason = text(view.status?.failureReason) ?? view.resultDescription;
@@ -111,14 +101,15 @@ function mapSignin(view: SigninView, format: string, ctx: ParseContext): ParseRe
     .filter((s) => bool(s.succeeded) === false)
     .map((s) => text(s.authenticationStepResultDetail));
   const mfaTexts = [additional, text(view.mfaDetail?.authDetail), ...stepTexts];
+  const interrupt = code !== undefined && INTERRUPT_CODES.has(code);
   const isMfaFailure =
-    MFA_FAILURE_CODES.has(code) || (code !== '0' && !INTERRUPT_CODES.has(code) && mfaTexts.some((t) => t !== undefined && MFA_DENIAL_TEXT.test(t)));
+    (code !== undefined && MFA_FAILURE_CODES.has(code)) || (result.failed && !interrupt && mfaTexts.some((t) => t !== undefined && MFA_DENIAL_TEXT.test(t)));
 
   let action: Action = 'signin';
   let mfaResult: MfaResult | undefined;
   let authMethod: AuthMethod | undefined;
   let reason: string | undefined;
-  if (code === '0') {
+  if (!result.failed) {
     authMethod = performedMfa(view);
     mfaResult = authMethod !== undefined ? 'approved' : undefined;
   } else if (isMfaFailure) {
@@ -131,19 +122,20 @@ function mapSignin(view: SigninView, format: string, ctx: ParseContext): ParseRe
   }
 
   const geo = geoFrom(view.location, view.country);
-  const tags = [view.interactive ? 'interactive' : 'noninteractive'];
-  if (INTERRUPT_CODES.has(code)) tags.push('interrupt');
+  const ip = checkedIp(view.ips, tags);
+  if (interrupt) tags.push('interrupt');
+  if (view.adfs) tags.push('adfs');
   const event: SsprEvent = defined({
     id: `entra.signin:${view.id}`,
     timestamp: view.time,
     dataset: 'entra.signin' as const,
     action,
-    outcome: code === '0' ? ('success' as const) : ('failure' as const),
+    outcome: result.failed ? ('failure' as const) : ('success' as const),
     reason,
     resultCode: code,
     user,
     actor: defined({ kind: 'self' as const, name: user.name, id: user.id }),
-    source: view.ip !== undefined || geo !== undefined ? defined({ ip: view.ip, geo }) : undefined,
+    source: ip !== undefined || geo !== undefined ? defined({ ip, geo }) : undefined,
     authMethod,
     mfaResult,
     correlationId: view.correlationId,
@@ -157,99 +149,22 @@ function mapSignin(view: SigninView, format: string, ctx: ParseContext): ParseRe
   return { kind: 'event', event };
 }
 
-/** Which principal a table, diagnostic category or signInEventTypes entry is about. */
-function principalOf(...labels: ReadonlyArray<string | undefined>): Principal {
-  const joined = labels.join(' ').toLowerCase();
-  if (joined.includes('serviceprincipal')) return 'servicePrincipal';
-  if (joined.includes('managedidentity')) return 'managedIdentity';
-  return 'user';
-}
-
-const NESTED_LA = ['Status', 'LocationDetails', 'AuthenticationDetails', 'MfaDetail', 'DeviceDetail'] as const;
-const NESTED_GRAPH = ['status', 'location', 'authenticationDetails', 'mfaDetail', 'deviceDetail'] as const;
-
-function laView(r: Rec): SigninView | ParseResult {
-  const n = nestedColumns(r, NESTED_LA);
-  if (!n.ok) return n.result;
-  const table = text(r.Type) ?? text(r.Category);
-  return {
-    principal: principalOf(table),
-    id: text(r.Id),
-    time: firstTime(r.CreatedDateTime, r.TimeGenerated),
-    upn: text(r.UserPrincipalName),
-    userId: text(r.UserId),
-    app: text(r.AppDisplayName),
-    ip: text(r.IPAddress),
-    location: n.values.LocationDetails,
-    country: text(r.Location),
-    status: asRecord(n.values.Status),
-    resultType: text(r.ResultType),
-    resultDescription: text(r.ResultDescription),
-    authDetails: asArray(n.values.AuthenticationDetails),
-    mfaDetail: asRecord(n.values.MfaDetail),
-    deviceDetail: asRecord(n.values.DeviceDetail),
-    correlationId: text(r.CorrelationId),
-    originalRequestId: text(r.OriginalRequestId),
-    interactive: bool(r.IsInteractive) ?? !/noninteractive/i.test(table ?? ''),
-    fields: { id: 'Id', time: 'CreatedDateTime/TimeGenerated', user: 'UserPrincipalName', result: 'ResultType' },
-  };
-}
-
-function graphView(r: Rec): SigninView | ParseResult {
-  const n = nestedColumns(r, NESTED_GRAPH);
-  if (!n.ok) return n.result;
-  const eventTypes = asArray(r.signInEventTypes).map(text);
-  return {
-    principal: principalOf(...eventTypes),
-    id: text(r.id),
-    time: firstTime(r.createdDateTime),
-    upn: text(r.userPrincipalName),
-    userId: text(r.userId),
-    app: text(r.appDisplayName),
-    ip: text(r.ipAddress),
-    location: n.values.location,
-    status: asRecord(n.values.status),
-    authDetails: asArray(n.values.authenticationDetails),
-    mfaDetail: asRecord(n.values.mfaDetail),
-    deviceDetail: asRecord(n.values.deviceDetail),
-    correlationId: text(r.correlationId),
-    originalRequestId: text(r.originalRequestId),
-    // v1.0 /auditLogs/signIns lists interactive user sign-ins only; beta adds isInteractive / signInEventTypes.
-    interactive: bool(r.isInteractive) ?? !eventTypes.includes('nonInteractiveUser'),
-    fields: { id: 'id', time: 'createdDateTime', user: 'userPrincipalName', result: 'status.errorCode' },
-  };
-}
-
-function diagView(r: Rec): SigninView | ParseResult {
-  const outer = nestedColumns(r, ['properties']);
-  if (!outer.ok) return outer.result;
-  const p = asRecord(outer.values.properties);
-  if (p === undefined) return rejected('missing-field', 'missing field properties');
-  const inner = graphView(p);
-  if (isParseResult(inner)) return inner;
-  const category = text(r.category);
-  return {
-    ...inner,
-    principal: principalOf(category),
-    time: inner.time ?? firstTime(r.time),
-    ip: inner.ip ?? text(r.callerIpAddress),
-    country: text(r.location),
-    resultType: text(inner.status?.errorCode) ?? text(r.resultType),
-    resultDescription: text(r.resultDescription),
-    correlationId: inner.correlationId ?? text(r.correlationId),
-    interactive: bool(p.isInteractive) ?? category !== 'NonInteractiveUserSignInLogs',
-    fields: { id: 'properties.id', time: 'properties.createdDateTime/time', user: 'properties.userPrincipalName', result: 'properties.status.errorCode/resultType' },
-  };
-}
-
-/** Log Analytics sign-in tables and their diagnostic-settings categories. */
-const LA_TABLES = /^(SigninLogs|AAD(NonInteractiveUser|ServicePrincipal|ManagedIdentity)SignInLogs)$/;
+/**
+ * Log Analytics sign-in tables and their diagnostic-settings categories (Azure Monitor table reference; AD FS
+ * sign-ins of hybrid users arrive as `ADFSSignInLogs`, Microsoft first-party service principals as
+ * `MicrosoftServicePrincipalSignInLogs`).
+ */
+const LA_TABLES = /^(SigninLogs|ADFSSignInLogs|AAD(NonInteractiveUser|ServicePrincipal|ManagedIdentity)SignInLogs)$/;
 const DIAG_CATEGORIES: ReadonlySet<string> = new Set([
   'SignInLogs',
   'NonInteractiveUserSignInLogs',
   'ServicePrincipalSignInLogs',
+  'MicrosoftServicePrincipalSignInLogs',
   'ManagedIdentitySignInLogs',
+  'ADFSSignInLogs',
 ]);
+
+const hasLaSigninColumns = (r: Rec): boolean => 'ResultType' in r && 'UserPrincipalName' in r && !('InitiatedBy' in r) && !('properties' in r);
 
 /** Builds a RecordFormat from a cheap shape test and a view builder. */
 function signinFormat(id: string, matches: (r: Rec) => boolean, view: (r: Rec) => SigninView | ParseResult): RecordFormat {
@@ -275,10 +190,14 @@ function signinFormat(id: string, matches: (r: Rec) => boolean, view: (r: Rec) =
 export const entraSigninFormats: RecordFormat[] = [
   signinFormat(
     'entra-signin-la',
+    // By the table name, else by the columns: query output often projects or overwrites `Type`.
     (r) =>
-      typeof r.Type === 'string'
-        ? LA_TABLES.test(r.Type)
-        : 'ResultType' in r && 'UserPrincipalName' in r && !('InitiatedBy' in r) && !('properties' in r),
+      // An empty Type (a CSV export's blank column) says nothing: judge by the columns then. A Type naming
+      // something else (a query's `extend Type = …`) needs the columns every sign-in row has, so another table
+      // with a ResultType and a UPN is not taken for one.
+      typeof r.Type === 'string' && r.Type !== ''
+        ? LA_TABLES.test(r.Type) || (r.Type !== 'AuditLogs' && hasLaSigninColumns(r) && 'AppDisplayName' in r && 'IPAddress' in r && 'ConditionalAccessStatus' in r)
+        : hasLaSigninColumns(r),
     laView,
   ),
   signinFormat(

@@ -98,12 +98,20 @@ function auditOf(system: Node | undefined, rendering: Node | undefined): Windows
 }
 
 /**
- * Parses one `<Event>` element (with or without an XML declaration) into a `ParseResult`. Malformed XML →
+ * Event Viewer's "XML View" (and every Microsoft Learn event page that copies it) prefixes each expandable element
+ * with a collapse marker: `- <Event xmlns=…>`, `- <System>`, `- <EventData>`. A `-` and spaces before a tag at the
+ * start of a line can be nothing else in Event XML (text holding `<` is escaped), so they are dropped.
+ */
+const COLLAPSE_MARKER = /^([ \t]*)-[ \t]+(?=<)/gm;
+
+/**
+ * Parses one `<Event>` element (with or without an XML declaration, as `wevtutil` writes it or as copied from
+ * Event Viewer's XML view with its collapse markers) into a `ParseResult`. Malformed XML →
  * `rejected` `invalid-xml` with the validator's message and position; a root other than `<Event>` →
  * `unknown-shape`; otherwise the shared Security-log classification (`classifyWindowsSecurity`). Never throws.
  */
 export function parseEventXml(xml: string, ctx: ParseContext): ParseResult {
-  const source = xml.replace(/^\uFEFF/, '').trim();
+  const source = xml.replace(/^\uFEFF/, '').replace(COLLAPSE_MARKER, '$1').trim();
   const valid = XMLValidator.validate(source);
   if (valid !== true) {
     const { msg, line, col } = valid.err;

@@ -1,4 +1,6 @@
 import { normalizeIdentity, toIsoTime, type Actor, type ActorKind, type SsprEvent, type UserRef } from '../../core/event.ts';
+import { normalizeIp } from './field-checks.ts';
+import { CHANGED_ATTRIBUTE_FIELDS, KERBEROS_FAILURE_REASONS, NTSTATUS_REASONS } from './windows-security-codes.ts';
 import { rejected, skipped, type ParseContext, type ParseResult } from './types.ts';
 
 /**
@@ -7,6 +9,8 @@ import { rejected, skipped, type ParseContext, type ParseResult } from './types.
  * ("Windows security auditing" events, e.g. https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-10/security/threat-protection/auditing/event-4724,
  * source: github.com/MicrosoftDocs/windows-itpro-docs windows/security/threat-protection/auditing/event-NNNN.md).
  */
+
+export { CHANGED_ATTRIBUTE_FIELDS, KERBEROS_FAILURE_REASONS, NTSTATUS_REASONS } from './windows-security-codes.ts';
 
 /** One Security-log record reduced to what the classifier needs, whatever shape it arrived in. */
 export interface WindowsSecurityRecord {
@@ -25,6 +29,8 @@ export interface WindowsSecurityRecord {
   audit?: 'success' | 'failure' | undefined;
   /** EventData name → value, values as text ("-" means "not set" in Security events). */
   data: Readonly<Record<string, string>>;
+  /** Tags the shape's parser adds (how it read the time, for one). */
+  tags?: readonly string[] | undefined;
 }
 
 /** Where each logical field lives in a given shape, so rejection messages name the real field. */
@@ -64,52 +70,6 @@ export const SYNC_ACCOUNT_PATTERNS: readonly RegExp[] = [
 const SERVICE_PRINCIPALS = new Set(['system', 'local service', 'network service']);
 const SERVICE_SIDS = new Set(['S-1-5-18', 'S-1-5-19', 'S-1-5-20']);
 
-/**
- * NTSTATUS codes of 4625 Status/SubStatus and 4776 Error Code, with short reasons. Source: "Table 12. Windows
- * logon status codes" on the 4625 page and "Table 1. Winlogon Error Codes" on the 4776 page (Microsoft Learn).
- */
-export const NTSTATUS_REASONS: Readonly<Record<string, string>> = {
-  '0xC000005E': 'no logon servers available',
-  '0xC0000064': 'no such user',
-  '0xC000006A': 'bad password',
-  '0xC000006D': 'bad user name or authentication information',
-  '0xC000006E': 'unknown user name or bad password',
-  '0xC000006F': 'logon outside authorized hours',
-  '0xC0000070': 'logon from unauthorized workstation',
-  '0xC0000071': 'password expired',
-  '0xC0000072': 'account disabled',
-  '0xC0000133': 'clock skew between DC and client',
-  '0xC000015B': 'logon type not granted',
-  '0xC0000193': 'account expired',
-  '0xC0000224': 'password must change at next logon',
-  '0xC0000234': 'account locked out',
-  '0xC0000371': 'no secret for account in local store',
-  '0xC0000413': 'blocked by authentication firewall',
-};
-
-/**
- * Kerberos failure codes of 4771 (Status). Source: the 4771 page ("most common error codes": 0x10, 0x17,
- * 0x18) and RFC 4120 §7.5.9 for the rest.
- */
-export const KERBEROS_FAILURE_REASONS: Readonly<Record<string, string>> = {
-  '0x6': 'no such user',
-  '0x10': 'smart card logon not supported by KDC',
-  '0x12': 'account disabled, expired or locked out',
-  '0x17': 'password expired',
-  '0x18': 'bad password',
-  '0x25': 'clock skew between DC and client',
-};
-
-/**
- * Changed-attribute fields of 4738 ("Changed Attributes" on the 4738 page); "-" means not changed. Old/New UAC
- * values are left out: `UserAccountControl` carries a value exactly when the flags changed.
- */
-export const CHANGED_ATTRIBUTE_FIELDS = [
-  'SamAccountName', 'DisplayName', 'UserPrincipalName', 'HomeDirectory', 'HomePath', 'ScriptPath', 'ProfilePath',
-  'UserWorkstations', 'PasswordLastSet', 'AccountExpires', 'PrimaryGroupId', 'AllowedToDelegateTo',
-  'UserAccountControl', 'UserParameters', 'SidHistory', 'LogonHours',
-] as const;
-
 /** A field value, or undefined when absent, empty or "-" (the Security log's "not set"). */
 function field(data: Readonly<Record<string, string>>, name: string): string | undefined {
   const value = data[name]?.trim();
@@ -123,11 +83,15 @@ export function normalizeStatus(code: string | undefined): string | undefined {
   return m ? `0x${m[1]!.toUpperCase()}` : code.trim();
 }
 
-/** Real client IPs only: drops "-", loopback and the `::ffff:` prefix of IPv4-mapped addresses. */
-function clientIp(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const ip = value.replace(/^::ffff:/i, '');
-  return ip === '' || ip === '::1' || ip === '127.0.0.1' ? undefined : ip;
+/**
+ * The client address of a logon event: IPv4, IPv6 or IPv4-mapped IPv6 (written as the IPv4 address, as the 4771 page
+ * shows `::ffff:10.0.0.12`); loopback is no client. `invalid` when the field holds something that is no address.
+ */
+function clientIp(value: string | undefined): { ip?: string; invalid?: true } {
+  if (value === undefined) return {};
+  const ip = normalizeIp(value);
+  if (ip === undefined) return { invalid: true };
+  return ip === '::1' || ip === '127.0.0.1' ? {} : { ip };
 }
 
 /** Strips the `\\` UNC prefix some events put before a computer name. */
@@ -178,9 +142,11 @@ function targetUser(data: Readonly<Record<string, string>>, eventId: number, nam
   const domain = identity.domain ?? domainField?.toLowerCase();
   const sid = field(data, 'TargetSid') ?? field(data, 'TargetUserSid');
   const isUpn = identity.name.includes('@');
+  // A target known only by its SID has no account name to put in `sam`.
+  const isSid = sid !== undefined && identity.name === sid.toLowerCase();
   return {
     name: identity.name,
-    ...(isUpn ? { upn: identity.name } : { sam: identity.name }),
+    ...(isUpn ? { upn: identity.name } : isSid ? {} : { sam: identity.name }),
     ...(domain ? { domain } : {}),
     // S-1-0-0 is the NULL SID 4625 writes when the account does not resolve.
     ...(sid && sid !== 'S-1-0-0' ? { id: sid } : {}),
@@ -247,8 +213,10 @@ function signin(
   workstation: string | undefined,
   tags?: string[],
 ): Mapped {
-  const ip = clientIp(field(d, 'IpAddress'));
+  const client = clientIp(field(d, 'IpAddress'));
+  const ip = client.ip;
   const device = hostName(workstation);
+  const allTags = [...(tags ?? []), ...(client.invalid ? ['invalid-ip'] : [])];
   return {
     action: 'signin',
     outcome,
@@ -258,7 +226,7 @@ function signin(
     ...(reason ? { reason } : {}),
     ...(ip ? { source: { ip } } : {}),
     ...(device ? { device } : {}),
-    ...(tags ? { tags } : {}),
+    ...(allTags.length > 0 ? { tags: allTags } : {}),
   };
 }
 
@@ -281,17 +249,22 @@ export function classifyWindowsSecurity(rec: WindowsSecurityRecord, ctx: ParseCo
   if (!computer) return rejected('missing-field', `missing computer name (${names.computer})`);
   const recordId = rec.recordId?.trim();
   if (!recordId) return rejected('missing-field', `missing event record id (${names.recordId})`);
-  const targetName = field(rec.data, 'TargetUserName');
+  // A collector that could not render the event (NXLog's ERROR_EVT_UNRESOLVED) may leave only the target's SID.
+  const targetSid = field(rec.data, 'TargetSid') ?? field(rec.data, 'TargetUserSid');
+  const bySid = targetSid !== undefined && targetSid !== 'S-1-0-0' && /^S-1-\d+(-\d+)+$/i.test(targetSid);
+  const targetName = field(rec.data, 'TargetUserName') ?? (bySid ? targetSid : undefined);
   if (targetName === undefined) return rejected('missing-field', `event ${rec.eventId} has no target user (${names.data}TargetUserName)`);
   if (SIGNIN_EVENTS.has(rec.eventId) && targetName.endsWith('$')) return skipped(`event ${rec.eventId} for computer account ${targetName}`);
 
   const user = targetUser(rec.data, rec.eventId, targetName);
   const mapped = mapEvent(rec, user);
+  const tags = [...(mapped.tags ?? []), ...(rec.tags ?? []), ...(targetName === targetSid ? ['target-by-sid'] : [])];
   const event: SsprEvent = {
     id: `ad.security:${computer}:${recordId}`,
     timestamp,
     dataset: 'ad.security',
     ...mapped,
+    ...(tags.length > 0 ? { tags } : {}),
     user,
     host: computer,
     raw: { format, ref: ctx.ref },

@@ -65,7 +65,8 @@ function sniffText(text: string, path: string): FileKind {
   const trimmed = text.trimStart();
   if (trimmed === '') return 'empty';
   const first = trimmed[0];
-  if (first === '<') return 'xml';
+  // `- <Event …>`: a copy of Event Viewer's XML view, whose collapse markers precede the elements.
+  if (first === '<' || /^-[ \t]+</.test(trimmed)) return 'xml';
   if (first === '[') return 'json';
   if (first === '{') {
     // NDJSON when the first line is a whole JSON object that is not a page envelope.
@@ -85,8 +86,24 @@ function sniffText(text: string, path: string): FileKind {
   return 'lines';
 }
 
-/** Reads one file as raw units, streaming: memory stays bounded by the largest record, not the file. */
-export async function* readFileUnits(path: string, limits: ReadLimits, onBytes?: (n: number) => void): AsyncGenerator<RawUnit> {
+/**
+ * How a forced `--format` frames a file, whatever its first bytes look like: as Event XML, one record a line
+ * (privileged list), CSV, or JSON records (then a file that sniffs as XML or plain lines is read as NDJSON, so
+ * each line is tried as a record of that format and refused with a reason if it is not).
+ */
+export type Framing = 'xml' | 'lines' | 'csv' | 'json-records';
+
+function framed(kind: FileKind, framing: Framing | undefined): FileKind {
+  if (framing === undefined || kind === 'empty' || kind === 'binary') return kind;
+  if (framing === 'json-records') return kind === 'xml' || kind === 'lines' ? 'ndjson' : kind;
+  return framing;
+}
+
+/**
+ * Reads one file as raw units, streaming: memory stays bounded by the largest record, not the file. The framing
+ * comes from the first bytes, or from `framing` when the user forced a format.
+ */
+export async function* readFileUnits(path: string, limits: ReadLimits, onBytes?: (n: number) => void, framing?: Framing): AsyncGenerator<RawUnit> {
   const handle = await open(path, 'r');
   let head: Buffer;
   try {
@@ -96,7 +113,9 @@ export async function* readFileUnits(path: string, limits: ReadLimits, onBytes?:
   } finally {
     await handle.close();
   }
-  const { kind, bomBytes, encoding } = sniff(head, path);
+  const sniffed = sniff(head, path);
+  const { bomBytes, encoding } = sniffed;
+  const kind = framed(sniffed.kind, framing);
   if (kind === 'empty') return;
   if (kind === 'binary') {
     const size = (await stat(path)).size;

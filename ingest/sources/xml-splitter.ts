@@ -2,12 +2,15 @@ import { badUnit, type RawUnit } from './raw-unit.ts';
 
 const EVENT_START = /<Event[\s>]/g;
 const END_TAG = '</Event>';
-/** What may stand between events: whitespace, the XML declaration, comments, an `<Events>` wrapper. */
-const FILLER = /<\?xml[^>]*\?>|<!--[\s\S]*?-->|<\/?Events(?:\s[^>]*)?>|\s+/g;
+/**
+ * What may stand between events: whitespace, the XML declaration, comments, an `<Events>` wrapper, and the `-`
+ * collapse marker Event Viewer's XML view puts before `<Event` (alone at the end of its line once the element is cut).
+ */
+const FILLER = /<\?xml[^>]*\?>|<!--[\s\S]*?-->|<\/?Events(?:\s[^>]*)?>|(?:^|(?<=\n))[ \t]*-(?=[ \t]*(?:\r?\n|$))|\s+/g;
 
 /**
  * Splits a stream of Windows Event XML into `<Event>` elements, with or without a root element, as
- * `wevtutil qe Security /f:xml` and Windows Event Forwarding write them. Text that is not an event is
+ * `wevtutil qe Security /f:xml` and Windows Event Forwarding write them, or as copied from Event Viewer. Text that is not an event is
  * quarantined as `invalid-xml`; an event cut off by the end of the file as `truncated`. Pure.
  */
 export class EventXmlSplitter {

@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { ApiToken, AuthRecordKind, AuthStore } from '../contract-dashboard.ts';
-import { transaction } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 
 /** The SQLite side of AuthStore: API tokens (by the SHA-256 of their secret) and short-lived sign-in records. */
 export class SqliteAuth implements AuthStore {
@@ -28,7 +28,7 @@ export class SqliteAuth implements AuthStore {
   }
 
   async revokeToken(idOrName: string, at: string): Promise<ApiToken | undefined> {
-    return transaction(this.db, () => {
+    return inTransaction(this.db, () => {
       const row = this.db
         .prepare('SELECT id, body FROM api_tokens WHERE revoked_at IS NULL AND (id = ? OR name = ?)')
         .get(idOrName, idOrName) as { id: string; body: string } | undefined;
@@ -55,7 +55,7 @@ export class SqliteAuth implements AuthStore {
   }
 
   async takeAuthRecord(kind: AuthRecordKind, key: string, now: string): Promise<Record<string, unknown> | undefined> {
-    return transaction(this.db, () => {
+    return inTransaction(this.db, () => {
       const row = this.db.prepare('DELETE FROM auth_records WHERE kind = ? AND key = ? RETURNING expires_at, data').get(kind, key) as
         | { expires_at: string; data: string }
         | undefined;

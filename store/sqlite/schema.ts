@@ -1,3 +1,5 @@
+import { outboxSchemaSql } from './outbox.ts';
+
 /** Bumped with every change to `schemaSql`; a store newer than the code is refused. */
 export const SCHEMA_VERSION = 2;
 
@@ -41,6 +43,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
   raw_bytes INTEGER NOT NULL,
   received_at TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS quarantine_received ON quarantine (received_at, key);
 
 CREATE TABLE IF NOT EXISTS findings (
   id TEXT PRIMARY KEY,
@@ -66,7 +69,7 @@ CREATE TABLE IF NOT EXISTS snapshots (
   source TEXT NOT NULL,
   rows TEXT NOT NULL
 );
-`;
+${outboxSchemaSql}`;
 
 /**
  * cyrb53, a public-domain 53-bit string hash (bryc): fast in plain JavaScript and fits a JS number exactly.

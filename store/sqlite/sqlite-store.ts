@@ -6,34 +6,35 @@ import type { SsprEvent } from '../../core/event.ts';
 import { SsprError } from '../../core/errors.ts';
 import type { Finding, FindingStatus } from '../../core/finding.ts';
 import type {
-  ApiToken,
-  AuthRecordKind,
-  ConfigVersion,
-  FindingPage,
-  FindingQueueQuery,
-  ProposalStatus,
-  RunRecord,
-  TriageAuditEntry,
-  TriageOutcome,
-  TriageState,
-  TuningProposal,
-} from '../contract-dashboard.ts';
-import type {
+  CheckpointEntry,
   DirectorySnapshot,
   EventQuery,
   FindingQuery,
   InsertResult,
+  QuarantineEntry,
+  QuarantineQuery,
+  NewOutboxItem,
+  OutboxCompletion,
+  OutboxItem,
+  OutboxQuery,
+  OutboxStatus,
   QuarantinedRecord,
+  QuarantineUpdate,
   SnapshotKind,
   Store,
 } from '../contract.ts';
+import { listCheckpoints } from './checkpoints.ts';
+import { SqliteQuarantine } from './quarantine.ts';
+import { SqliteOutbox } from './outbox.ts';
 import { bulkIndexesSql, hash53, schemaSql, SCHEMA_VERSION } from './schema.ts';
-import { transaction } from './transaction.ts';
-import { SqliteAuth } from './auth.ts';
+import { inTransaction } from './transaction.ts';
 import { dashboardSchemaSql } from './dashboard-schema.ts';
-import { SqliteRunLog } from './run-log.ts';
-import { FINDING_SELECT, findingFromRow, SqliteTriage } from './triage.ts';
-import { SqliteTuning } from './tuning.ts';
+import { sqliteDashboardStores, type DashboardStores } from './dashboard-store.ts';
+import { FINDING_SELECT, findingFromRow } from './triage.ts';
+
+/** The dashboard's interfaces (contract-dashboard.ts): their methods come from dashboard-store.ts over this connection. */
+// Declaration merging: the constructor assigns every member (Object.assign), checked by sqliteDashboardStores' return type.
+export interface SqliteStore extends DashboardStores {}
 
 /**
  * The embedded default store: one SQLite file (WAL) through Node's built-in `node:sqlite`, no native addon.
@@ -45,15 +46,12 @@ export class SqliteStore implements Store {
   readonly path: string;
   private readonly db: DatabaseSync;
   private readonly insertEvent: StatementSync;
-  private readonly insertQuarantine: StatementSync;
+  private readonly quarantineTable: SqliteQuarantine;
   private readonly upsertFinding: StatementSync;
   private readonly findingExists: StatementSync;
   private readonly idAtHash: StatementSync;
+  private readonly outbox: SqliteOutbox;
   private bulk = false;
-  private readonly triage: SqliteTriage;
-  private readonly auth: SqliteAuth;
-  private readonly tuning: SqliteTuning;
-  private readonly runs: SqliteRunLog;
 
   constructor(path: string) {
     this.path = path;
@@ -69,10 +67,7 @@ export class SqliteStore implements Store {
       'INSERT INTO events (idh, id, ts, user, ip, action, dataset, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(idh) DO NOTHING',
     );
     this.idAtHash = this.db.prepare('SELECT id FROM events WHERE idh = ?');
-    this.insertQuarantine = this.db.prepare(
-      `INSERT INTO quarantine (key, source, locator, format, code, reason, raw, raw_bytes, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING`,
-    );
+    this.quarantineTable = new SqliteQuarantine(this.db);
     this.upsertFinding = this.db.prepare(
       `INSERT INTO findings (id, detector, severity, status, user, first_seen, last_seen, body)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -80,10 +75,8 @@ export class SqliteStore implements Store {
          first_seen = excluded.first_seen, last_seen = excluded.last_seen, body = excluded.body`,
     );
     this.findingExists = this.db.prepare('SELECT 1 FROM findings WHERE id = ?');
-    this.triage = new SqliteTriage(this.db);
-    this.auth = new SqliteAuth(this.db);
-    this.tuning = new SqliteTuning(this.db);
-    this.runs = new SqliteRunLog(this.db);
+    this.outbox = new SqliteOutbox(this.db);
+    Object.assign(this, sqliteDashboardStores(this.db));
   }
 
   private migrate(): void {
@@ -103,7 +96,7 @@ export class SqliteStore implements Store {
   }
 
   private transaction<T>(work: () => T): T {
-    return transaction(this.db, work);
+    return inTransaction(this.db, work);
   }
 
   async insertEvents(events: readonly SsprEvent[]): Promise<InsertResult> {
@@ -166,34 +159,28 @@ export class SqliteStore implements Store {
     return { events, lastSeq: rows.length > 0 ? rows[rows.length - 1]!.seq : afterSeq };
   }
 
-  async quarantine(records: readonly QuarantinedRecord[]): Promise<void> {
-    this.transaction(() => {
-      for (const r of records) {
-        // Idempotent: the same bad record from the same place is kept once, however often it is re-ingested.
-        const key = createHash('sha256').update(`${r.source}\u0000${r.locator}\u0000${r.raw}`).digest('hex');
-        this.insertQuarantine.run(key, r.source, r.locator, r.format ?? null, r.code, r.reason, r.raw, r.rawBytes, r.receivedAt);
-      }
-    });
+  quarantine(records: readonly QuarantinedRecord[]): Promise<void> {
+    return this.quarantineTable.quarantine(records);
   }
 
-  async listQuarantine(limit = 100): Promise<QuarantinedRecord[]> {
-    const rows = this.db
-      .prepare('SELECT source, locator, format, code, reason, raw, raw_bytes, received_at FROM quarantine ORDER BY rowid LIMIT ?')
-      .all(limit) as Array<Record<string, string | number | null>>;
-    return rows.map((r) => ({
-      source: String(r.source),
-      locator: String(r.locator),
-      ...(r.format !== null ? { format: String(r.format) } : {}),
-      code: String(r.code),
-      reason: String(r.reason),
-      raw: String(r.raw),
-      rawBytes: Number(r.raw_bytes),
-      receivedAt: String(r.received_at),
-    }));
+  listQuarantine(limit?: number): Promise<QuarantinedRecord[]> {
+    return this.quarantineTable.listQuarantine(limit);
   }
 
-  async countQuarantine(): Promise<number> {
-    return (this.db.prepare('SELECT count(*) AS n FROM quarantine').get() as { n: number }).n;
+  countQuarantine(query?: Pick<QuarantineQuery, 'code' | 'source' | 'keyPrefix'>): Promise<number> {
+    return this.quarantineTable.countQuarantine(query);
+  }
+
+  queryQuarantine(query?: QuarantineQuery): Promise<QuarantineEntry[]> {
+    return this.quarantineTable.queryQuarantine(query);
+  }
+
+  updateQuarantined(updates: readonly QuarantineUpdate[]): Promise<number> {
+    return this.quarantineTable.updateQuarantined(updates);
+  }
+
+  releaseQuarantined(keys: readonly string[]): Promise<number> {
+    return this.quarantineTable.releaseQuarantined(keys);
   }
 
   async upsertFindings(findings: readonly Finding[]): Promise<{ inserted: number; updated: number }> {
@@ -254,6 +241,10 @@ export class SqliteStore implements Store {
     this.db.prepare('INSERT INTO checkpoints (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
+  async listCheckpoints(prefix: string): Promise<CheckpointEntry[]> {
+    return listCheckpoints(this.db, prefix);
+  }
+
   async saveSnapshot(snapshot: DirectorySnapshot): Promise<boolean> {
     const rows = JSON.stringify(snapshot.rows);
     // Keyed by content: the same export ingested twice, or re-exported unchanged with a newer file date, is one
@@ -272,31 +263,55 @@ export class SqliteStore implements Store {
     return rows.map((r) => ({ kind: r.kind, takenAt: r.taken_at, source: r.source, rows: JSON.parse(r.rows) as unknown[] }));
   }
 
-  // The dashboard's interfaces (contract-dashboard.ts), each in its own module.
-  queueFindings = (q: FindingQueueQuery): Promise<FindingPage> => this.triage.queueFindings(q);
-  applyTriage = (id: string, before: TriageState, after: TriageState, entry: Pick<TriageAuditEntry, 'at' | 'actor' | 'action' | 'comment' | 'reason'>): Promise<TriageOutcome> =>
-    this.triage.applyTriage(id, before, after, entry);
-  listTriageAudit = (id: string): Promise<TriageAuditEntry[]> => this.triage.listTriageAudit(id);
-  getEvents = (ids: readonly string[]): Promise<SsprEvent[]> => this.triage.getEvents(ids);
-  createToken = (token: ApiToken, hash: string): Promise<boolean> => this.auth.createToken(token, hash);
-  findTokenByHash = (hash: string): Promise<ApiToken | undefined> => this.auth.findTokenByHash(hash);
-  listTokens = (): Promise<ApiToken[]> => this.auth.listTokens();
-  revokeToken = (idOrName: string, at: string): Promise<ApiToken | undefined> => this.auth.revokeToken(idOrName, at);
-  touchToken = (id: string, at: string): Promise<void> => this.auth.touchToken(id, at);
-  putAuthRecord = (kind: AuthRecordKind, key: string, data: Record<string, unknown>, expiresAt: string): Promise<void> => this.auth.putAuthRecord(kind, key, data, expiresAt);
-  getAuthRecord = (kind: AuthRecordKind, key: string, now: string): Promise<Record<string, unknown> | undefined> => this.auth.getAuthRecord(kind, key, now);
-  takeAuthRecord = (kind: AuthRecordKind, key: string, now: string): Promise<Record<string, unknown> | undefined> => this.auth.takeAuthRecord(kind, key, now);
-  deleteAuthRecord = (kind: AuthRecordKind, key: string): Promise<void> => this.auth.deleteAuthRecord(kind, key);
-  purgeAuthRecords = (now: string): Promise<number> => this.auth.purgeAuthRecords(now);
-  upsertProposal = (p: TuningProposal): Promise<TuningProposal> => this.tuning.upsertProposal(p);
-  listProposals = (status?: ProposalStatus): Promise<TuningProposal[]> => this.tuning.listProposals(status);
-  getProposal = (id: string): Promise<TuningProposal | undefined> => this.tuning.getProposal(id);
-  decideProposal = (id: string, d: Parameters<SqliteTuning['decideProposal']>[1]): Promise<'decided' | 'conflict' | 'missing'> => this.tuning.decideProposal(id, d);
-  saveConfigVersion = (v: Omit<ConfigVersion, 'version'>): Promise<number> => this.tuning.saveConfigVersion(v);
-  listConfigVersions = (limit?: number): Promise<ConfigVersion[]> => this.tuning.listConfigVersions(limit);
-  recordRun = (run: Omit<RunRecord, 'seq'>): Promise<number> => this.runs.recordRun(run);
-  latestRunPerSource = (kind: RunRecord['kind']): Promise<RunRecord[]> => this.runs.latestRunPerSource(kind);
-  listRuns = (kind: RunRecord['kind'], limit: number): Promise<RunRecord[]> => this.runs.listRuns(kind, limit);
+  // The alert outbox (store/sqlite/outbox.ts) shares this connection and file.
+  enqueueAlerts(items: readonly NewOutboxItem[]): Promise<InsertResult> {
+    return this.outbox.enqueueAlerts(items);
+  }
+
+  claimDueAlerts(now: string, leaseUntil: string, limit: number): Promise<OutboxItem[]> {
+    return this.outbox.claimDueAlerts(now, leaseUntil, limit);
+  }
+
+  completeAlert(id: string, attempt: number, completion: OutboxCompletion): Promise<boolean> {
+    return this.outbox.completeAlert(id, attempt, completion);
+  }
+
+  heldAlertsDue(now: string): Promise<OutboxItem[]> {
+    return this.outbox.heldAlertsDue(now);
+  }
+
+  releaseDigest(digest: NewOutboxItem, heldIds: readonly string[]): Promise<boolean> {
+    return this.outbox.releaseDigest(digest, heldIds);
+  }
+
+  replayDeadAlerts(ids: readonly string[] | 'all', now: string): Promise<number> {
+    return this.outbox.replayDeadAlerts(ids, now);
+  }
+
+  listAlerts(query?: OutboxQuery): Promise<OutboxItem[]> {
+    return this.outbox.listAlerts(query);
+  }
+
+  getAlert(id: string): Promise<OutboxItem | undefined> {
+    return this.outbox.getAlert(id);
+  }
+
+  countAlerts(): Promise<Record<OutboxStatus, number>> {
+    return this.outbox.countAlerts();
+  }
+
+  nextAlertDue(): Promise<string | undefined> {
+    return this.outbox.nextAlertDue();
+  }
+
+  countRoutedAlerts(route: string, since: string): Promise<number> {
+    return this.outbox.countRoutedAlerts(route, since);
+  }
+
+  alertedChannels(findingIds: readonly string[]): Promise<Array<{ findingId: string; channel: string; route: string }>> {
+    return this.outbox.alertedChannels(findingIds);
+  }
+
 
   async close(): Promise<void> {
     if (!this.db.isOpen) return;

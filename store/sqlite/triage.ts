@@ -4,7 +4,7 @@ import type { SsprEvent } from '../../core/event.ts';
 import { severitySchema, triageFieldNames, triageStateOf, type Finding, type FindingStatus, type TriageFields, type TriageState } from '../../core/finding.ts';
 import type { FindingPage, FindingQueueQuery, TriageAuditEntry, TriageOutcome, TriageStore } from '../contract-dashboard.ts';
 import { hash53 } from './schema.ts';
-import { transaction } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 
 /** Columns and join that give a finding with its triage fields; `findingFromRow` reads a row of them. */
 export const FINDING_SELECT = 'SELECT f.status AS status, f.body AS body, t.fields AS fields FROM findings f LEFT JOIN finding_triage t ON t.id = f.id';
@@ -77,7 +77,7 @@ export class SqliteTriage implements TriageStore {
   }
 
   async applyTriage(findingId: string, before: TriageState, after: TriageState, entry: Pick<TriageAuditEntry, 'at' | 'actor' | 'action' | 'comment' | 'reason'>): Promise<TriageOutcome> {
-    return transaction(this.db, () => {
+    return inTransaction(this.db, () => {
       const row = this.db.prepare(`${FINDING_SELECT} WHERE f.id = ?`).get(findingId) as FindingRow | undefined;
       if (row === undefined) return { outcome: 'missing' } as const;
       const current = findingFromRow(row);

@@ -1,6 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { ConfigVersion, ProposalStatus, TuningProposal, TuningStore } from '../contract-dashboard.ts';
-import { transaction } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 
 /** The SQLite side of TuningStore: proposals drawn from triage, and every version of the config file. */
 export class SqliteTuning implements TuningStore {
@@ -11,7 +11,7 @@ export class SqliteTuning implements TuningStore {
   }
 
   async upsertProposal(proposal: TuningProposal): Promise<TuningProposal> {
-    return transaction(this.db, () => {
+    return inTransaction(this.db, () => {
       const row = this.db.prepare('SELECT body FROM tuning_proposals WHERE id = ?').get(proposal.id) as { body: string } | undefined;
       if (row !== undefined) {
         const stored = JSON.parse(row.body) as TuningProposal;
@@ -43,7 +43,7 @@ export class SqliteTuning implements TuningStore {
     id: string,
     decision: Pick<TuningProposal, 'decidedAt' | 'decidedBy' | 'decisionReason' | 'configVersion'> & { status: 'accepted' | 'rejected' },
   ): Promise<'decided' | 'conflict' | 'missing'> {
-    return transaction(this.db, () => {
+    return inTransaction(this.db, () => {
       const row = this.db.prepare('SELECT body FROM tuning_proposals WHERE id = ?').get(id) as { body: string } | undefined;
       if (row === undefined) return 'missing';
       const stored = JSON.parse(row.body) as TuningProposal;
@@ -55,7 +55,7 @@ export class SqliteTuning implements TuningStore {
   }
 
   async saveConfigVersion(version: Omit<ConfigVersion, 'version'>): Promise<number> {
-    return transaction(this.db, () => {
+    return inTransaction(this.db, () => {
       const next = (this.db.prepare('SELECT coalesce(max(version), 0) + 1 AS n FROM config_versions').get() as { n: number }).n;
       this.db.prepare('INSERT INTO config_versions (version, body) VALUES (?, ?)').run(next, JSON.stringify({ ...version, version: next }));
       return next;

@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert } from '../../core/alert.ts';
 import { loadConfig } from '../../core/config.ts';
 import type { SsprEvent } from '../../core/event.ts';
 import type { Finding } from '../../core/finding.ts';
@@ -6,6 +10,7 @@ import { runDetection } from '../../pipeline/run-detection.ts';
 import type { TriageAuditEntry } from '../../store/contract.ts';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import { runCli } from '../cli/run-cli.ts';
+import { makeFinding } from '../helpers/make-finding.ts';
 import { generatedStore, startDashboard, type Dashboard } from './harness.ts';
 
 type Page = { items: Finding[]; next: string | null; total: number };
@@ -210,6 +215,44 @@ describe('dashboard API: the triage queue, a finding, triage and its audit trail
     expect(res.body.detection.runs.length).toBeGreaterThanOrEqual(1);
     expect(res.body.detection.runs[0]!.detail.mode).toBe('full');
     expect(res.body.detection.runs[0]!.counts.durationMs).toBeGreaterThan(0);
-    expect(res.body.alerting).toEqual({ configured: false, note: 'alerting not configured' });
+    expect(res.body.alerting).toMatchObject({ configured: false, note: 'alerting not configured' });
+  });
+});
+
+describe('dashboard API: health of the alert outbox', () => {
+  it('lists the configured routes and channels without their secrets, the outbox by status and the dead letters', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sspr-dash-alerts-'));
+    const config = join(dir, 'sspr.config.json');
+    writeFileSync(config, '{}');
+    const secret = `whsec_${Buffer.from('a-test-secret-of-32-bytes-length!').toString('base64')}`;
+    const dash = await startDashboard({
+      db: join(dir, 'sspr.db'),
+      config,
+      alerts: {
+        channels: { soc: { type: 'webhook', url: 'https://soc.example.org/hooks/sspr', secret, format: 'sspr' } },
+        routes: [{ name: 'page', match: { severity: ['critical'] }, channels: ['soc'] }],
+      },
+    });
+    try {
+      const finding = makeFinding({ id: 'f-dead' });
+      const alert: Alert = { type: 'finding.created', at: '2026-03-02T04:00:00.000Z', finding, reasons: ['new'] };
+      const base = { channel: 'soc', route: 'page', type: 'finding.created' as const, findingId: finding.id, status: 'pending' as const, createdAt: alert.at, dueAt: alert.at, alert };
+      await dash.store.enqueueAlerts([{ id: 'a-dead', ...base }, { id: 'a-waiting', ...base, dueAt: '2026-03-02T05:00:00.000Z' }]);
+      const [claimed] = await dash.store.claimDueAlerts('2026-03-02T04:00:00.000Z', '2026-03-02T04:01:00.000Z', 1);
+      await dash.store.completeAlert(claimed!.id, claimed!.attempts, { status: 'dead', at: '2026-03-02T04:00:05.000Z', error: 'HTTP 410 Gone', code: 410 });
+      const res = await dash.call<{ alerting: Record<string, unknown> }>('GET', '/api/v1/health', { as: dash.tokens.analyst });
+      expect(res.body.alerting).toMatchObject({
+        configured: true,
+        routes: [{ name: 'page', channels: ['soc'], match: { severity: ['critical'] } }],
+        channels: [{ name: 'soc', type: 'webhook' }],
+        outbox: { pending: 1, dead: 1, delivered: 0 },
+        nextDue: '2026-03-02T05:00:00.000Z',
+        deadLetters: [{ id: 'a-dead', channel: 'soc', route: 'page', findingId: 'f-dead', attempts: 1, lastError: 'HTTP 410 Gone' }],
+      });
+      expect(JSON.stringify(res.body)).not.toContain(secret);
+      expect(JSON.stringify(res.body)).not.toContain('soc.example.org');
+    } finally {
+      await dash.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { alertingInfo } from '../../cli/serve-dashboard.ts';
 import type { Role } from '../../core/access.ts';
 import { loadConfig, parseConfig } from '../../core/config.ts';
 import { logger } from '../../core/logger.ts';
@@ -77,8 +78,9 @@ export interface Dashboard {
  * The real dashboard app (createApp with real deps) on 127.0.0.1:0 over a SQLite store. `dashboard` is the config
  * file's `dashboard` section; `webRoot` a folder with an index.html for the web routes.
  */
-export async function startDashboard(o: { db: string; config: string; dashboard?: Record<string, unknown>; webRoot?: string; clock?: TestClock }): Promise<Dashboard> {
-  if (o.dashboard !== undefined) writeFileSync(o.config, JSON.stringify({ ...(loadConfig(o.config) as object), dashboard: o.dashboard }, null, 2));
+export async function startDashboard(o: { db: string; config: string; dashboard?: Record<string, unknown>; alerts?: Record<string, unknown>; webRoot?: string; clock?: TestClock }): Promise<Dashboard> {
+  const sections = { ...(o.dashboard !== undefined ? { dashboard: o.dashboard } : {}), ...(o.alerts !== undefined ? { alerts: o.alerts } : {}) };
+  if (Object.keys(sections).length > 0) writeFileSync(o.config, JSON.stringify({ ...(loadConfig(o.config) as object), ...sections }, null, 2));
   const config = loadConfig(o.config);
   const store = new SqliteStore(o.db);
   const clock = o.clock ?? new TestClock();
@@ -93,6 +95,7 @@ export async function startDashboard(o: { db: string; config: string; dashboard?
     configFile: configFileAt(o.config, (c) => resolveDetectors(parseConfig(c, o.config))),
     dashboard,
     publicUrl: url,
+    ...(config.alerts !== undefined ? { alerting: alertingInfo(config, o.config) } : {}),
     ...(dashboard.oidc !== undefined ? { oidc: createOidcClient(dashboard.oidc, `${url}auth/callback`, dashboard.oidc.clientSecret) } : {}),
     ...(o.webRoot !== undefined ? { webRoot: o.webRoot } : {}),
     now: clock.now,

@@ -109,9 +109,11 @@ describe('takeover-chain', () => {
     expect(runAll(takeoverChain, [...history(), reset(0, LAGOS), registered(5 * 60, LAGOS)])).toEqual([]);
   });
 
-  it('ignores security info registered by an admin', () => {
+  it('takes security info an admin registered as the chain step, but not the admin network as new (issue 8)', () => {
     const admin = { kind: 'admin' as const, name: 'helpdesk@contoso.com' };
-    expect(runAll(takeoverChain, [...history(), reset(0, LAGOS), registered(10, LAGOS, { actor: admin })])).toEqual([]);
+    const [f] = runAll(takeoverChain, [...history(), reset(0, LAGOS), registered(10, LAGOS, { actor: admin })]);
+    expect(f?.summary).toContain('security info added (authenticatorPush) by admin helpdesk@contoso.com from Lagos, NG 10 min later');
+    expect(runAll(takeoverChain, [...history(), reset(0, HOME), registered(10, LAGOS, { actor: admin })])).toEqual([]);
   });
 
   it('accepts the sign-in before the registration', () => {

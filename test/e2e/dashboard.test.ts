@@ -46,7 +46,15 @@ describe('the dashboard in Chromium against sspr serve on a generated tenant', (
     });
     copyFileSync(DEMO_CONFIG, config);
     const oidc = { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, scopes: ['openid', 'profile'], roles: { admin: ['SSPR.Admin'], analyst: ['SSPR.Analyst'], viewer: ['SSPR.Viewer'] } };
-    writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), dashboard: { oidc } }, null, 2));
+    // Alerts to a webhook on a closed loopback port: detection queues them, delivery fails and retries later, and
+    // the health page shows the route and the outbox.
+    const secret = `whsec_${Buffer.from('e2e-webhook-secret-of-32-bytes!!').toString('base64')}`;
+    const alerts = {
+      channels: { soc: { type: 'webhook', url: 'http://127.0.0.1:9/hooks/sspr', secret, format: 'sspr', allowPrivateNetwork: true } },
+      routes: [{ name: 'page', match: { severity: ['critical'] }, channels: ['soc'] }],
+      deliverTimeoutSeconds: 1,
+    };
+    writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), dashboard: { oidc }, alerts }, null, 2));
     expect((await runCli(['ingest', join(dir, 'tenant', 'entra'), join(dir, 'tenant', 'ad'), join(dir, 'tenant', 'directory'), '--db', db])).code).toBe(0);
     const store = new SqliteStore(db);
     await store.insertEvents([0, 1, 2].flatMap(scriptResets));
@@ -197,7 +205,7 @@ describe('the dashboard in Chromium against sspr serve on a generated tenant', (
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Health' }).click();
     await visible(page.getByRole('heading', { name: 'Last ingest per source' }));
     await visible(page.getByRole('cell', { name: 'winlogbeat' }));
-    await visible(page.getByText('alerting not configured'));
+    await visible(page.getByRole('cell', { name: 'soc (webhook)' }));
     await screenshot(page, 'health');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API tokens' }).click();

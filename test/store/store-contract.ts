@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../store/contract.ts';
 import { makeEvent } from '../helpers/make-event.ts';
+import { quarantineContract } from './quarantine-contract.ts';
 import { makeFinding } from '../helpers/make-finding.ts';
+import { checkpointListingContract } from './checkpoint-contract.ts';
+import { outboxContract } from './outbox-contract.ts';
 import { dashboardStoreContract } from './dashboard-contract.ts';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -115,6 +118,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.getCheckpoint('detect')).toBe('20');
     });
 
+    quarantineContract(() => store);
+    checkpointListingContract(() => store);
+
     it('keeps directory snapshots by kind, oldest first, and the same export once', async () => {
       const later = { kind: 'users' as const, takenAt: '2026-03-09T00:00:00.000Z', source: 'users.csv', rows: [{ upn: 'b' }] };
       const earlier = { kind: 'users' as const, takenAt: '2026-03-02T00:00:00.000Z', source: 'users.csv', rows: [{ upn: 'a' }] };
@@ -124,6 +130,11 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.listSnapshots('users')).toEqual([earlier, later]);
       expect(await store.listSnapshots('tickets')).toEqual([]);
     });
+
+    // The alert outbox every Store carries (issue 11), on the same instance.
+    outboxContract(name, () => store);
+
+    // The dashboard's interfaces (contract-dashboard.ts), on the same instance.
     dashboardStoreContract(() => store);
   });
 }

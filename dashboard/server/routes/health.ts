@@ -13,6 +13,20 @@ const runSchema = z.object({
 });
 
 const notConfigured = z.object({ configured: z.literal(false), note: z.string() });
+const outboxStatuses = ['pending', 'held', 'digested', 'delivered', 'dead'] as const;
+const alertingSchema = z.object({
+  configured: z.boolean(),
+  note: z.string(),
+  routes: z.array(z.object({ name: z.string(), channels: z.array(z.string()), match: z.record(z.string(), z.unknown()) })),
+  channels: z.array(z.object({ name: z.string(), type: z.string() })),
+  /** Alerts in the outbox by status. */
+  outbox: z.object(Object.fromEntries(outboxStatuses.map((s) => [s, z.number().int()])) as Record<(typeof outboxStatuses)[number], z.ZodNumber>),
+  nextDue: z.string().nullable(),
+  /** The newest dead letters, with their last error. */
+  deadLetters: z.array(
+    z.object({ id: z.string(), channel: z.string(), route: z.string(), findingId: z.string().optional(), attempts: z.number().int(), lastAttemptAt: z.string().optional(), lastError: z.string().optional() }),
+  ),
+});
 
 export const healthResponseSchema = z
   .object({
@@ -23,7 +37,7 @@ export const healthResponseSchema = z
     /** The newest ingest of each source format, with its counts. */
     sources: z.array(runSchema),
     detection: z.object({ runs: z.array(runSchema), findings: z.object({ total: z.number().int(), open: z.number().int() }) }),
-    alerting: notConfigured,
+    alerting: alertingSchema,
     queues: notConfigured,
   })
   .meta({ id: 'Health' });
@@ -32,7 +46,7 @@ export const healthRoutes = [
   route({
     method: 'get',
     path: '/health',
-    summary: 'Ingest per source, event and quarantine counts, detection run times, alerting and queues',
+    summary: 'Ingest per source, event and quarantine counts, detection run times, the alert outbox and dead letters, queues',
     role: 'analyst',
     params: none,
     query: none,
@@ -50,7 +64,23 @@ export const healthRoutes = [
         quarantine: { total: await store.countQuarantine() },
         sources: await store.latestRunPerSource('ingest'),
         detection: { runs: await store.listRuns('detect', 20), findings: { total: all.total, open: open.total } },
-        alerting: { configured: false as const, note: 'alerting not configured' },
+        alerting: {
+          configured: deps.alerting !== undefined,
+          note: deps.alerting !== undefined ? `${deps.alerting.routes.length} route(s) to ${deps.alerting.channels.length} channel(s); edit them in the config's alerts section` : 'alerting not configured',
+          routes: deps.alerting?.routes ?? [],
+          channels: deps.alerting?.channels ?? [],
+          outbox: await store.countAlerts(),
+          nextDue: (await store.nextAlertDue()) ?? null,
+          deadLetters: (await store.listAlerts({ status: 'dead', limit: 20 })).map((a) => ({
+            id: a.id,
+            channel: a.channel,
+            route: a.route,
+            ...(a.findingId !== undefined ? { findingId: a.findingId } : {}),
+            attempts: a.attempts,
+            ...(a.lastAttemptAt !== undefined ? { lastAttemptAt: a.lastAttemptAt } : {}),
+            ...(a.lastError !== undefined ? { lastError: a.lastError } : {}),
+          })),
+        },
         queues: { configured: false as const, note: 'inline pipeline (no REDIS_URL): no queues' },
       };
     },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { detectorsConfigDigest } from '../../../core/config.ts';
 import type { ConfigVersion, RunRecord, TuningProposal } from '../../../store/contract.ts';
 import { none, route } from '../http/route.ts';
-import { parseConfigText } from '../tuning/apply.ts';
+import { parseConfigText } from '../tuning/config-text.ts';
 import { decideProposal } from '../tuning/decide.ts';
 import { benignCauseSchema } from '../triage/actions.ts';
 import { causeLabels } from '../tuning/rules.ts';

@@ -1,22 +1,8 @@
-import { SsprError } from '../../../core/errors.ts';
 import type { TuningChange } from '../../../store/contract.ts';
 import type { InForce } from './propose.ts';
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** The config file's text as an object (`{}` when there is no file yet); CONFLICT when it is not a JSON object. */
-export function parseConfigText(text: string | undefined, path: string): Json {
-  if (text === undefined || text.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (cause) {
-    throw new SsprError('CONFLICT', `the config file ${path} is not valid JSON (${(cause as Error).message}); fix it before accepting changes`, { cause });
-  }
-  if (!isObject(parsed)) throw new SsprError('CONFLICT', `the config file ${path} is not a JSON object`);
-  return parsed;
-}
 
 const section = (config: Json, detector: string): Json => {
   const detectors = isObject(config.detectors) ? config.detectors : {};

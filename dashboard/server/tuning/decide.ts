@@ -1,7 +1,8 @@
 import { SsprError } from '../../../core/errors.ts';
 import type { Actor, TuningProposal } from '../../../store/contract.ts';
 import type { DashboardDeps } from '../deps.ts';
-import { applyTuningChange, parseConfigText } from './apply.ts';
+import { applyTuningChange } from './apply.ts';
+import { parseConfigText, renderConfigText } from './config-text.ts';
 
 const system: Actor = { name: 'sspr-watch', via: 'system' };
 
@@ -22,7 +23,7 @@ export async function decideProposal(deps: DashboardDeps, id: string, decision: 
     const found = deps.configFile.read();
     const next = applyTuningChange(parseConfigText(found, path), proposal.change);
     deps.configFile.validate(next);
-    const text = `${JSON.stringify(next, null, 2)}\n`;
+    const text = renderConfigText(found, next, proposal.change, path);
     const [latest] = await deps.store.listConfigVersions(1);
     if (latest?.content !== (found ?? '')) {
       const summary = latest === undefined ? 'as found before the first tuning change' : 'changed outside sspr-watch since the last version';

@@ -1,5 +1,6 @@
 import type { DashboardDeps } from '../deps.ts';
-import { inForce, parseConfigText } from './apply.ts';
+import { inForce } from './apply.ts';
+import { parseConfigText } from './config-text.ts';
 import { proposeTuning } from './propose.ts';
 
 /** Re-derives the tuning proposals of one detector from all its benign closures and stores them (pending ones update). */

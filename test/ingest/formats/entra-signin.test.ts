@@ -250,4 +250,10 @@ describe('Entra sign-in formats', () => {
     };
     expect(ALL_FORMATS.filter((f) => f.matches(winlogbeat))).toEqual([]);
   });
+  it('reads a row whose Type column is empty (a blank CSV column) by its columns, for sign-ins and audits', () => {
+    const signin = { ...la.find((r) => r.Type === 'SigninLogs')!, Type: '' };
+    expect(parse(signin)).toMatchObject({ kind: 'event', event: { dataset: 'entra.signin' } });
+    const audit = { ...sample('auditlogs-la.json')[0]!, Type: '' };
+    expect(parse(audit)).toMatchObject({ kind: 'event', event: { dataset: 'entra.audit' } });
+  });
 });

@@ -34,10 +34,14 @@ export function HealthPage() {
           <span className="label">open findings</span>
           <span className="fine">of {count(h.detection.findings.total)} stored</span>
         </div>
-        <div className="card">
-          <span className="value">{h.alerting.configured ? 'on' : 'off'}</span>
+        <div className={`card${h.alerting.outbox.dead > 0 ? ' warn' : ''}`}>
+          <span className="value">{h.alerting.configured ? `${count(h.alerting.outbox.pending)} pending` : 'off'}</span>
           <span className="label">alert outbox</span>
-          <span className="fine">{h.alerting.note}</span>
+          <span className="fine">
+            {h.alerting.configured
+              ? `${count(h.alerting.outbox.delivered)} delivered · ${count(h.alerting.outbox.held)} held · ${count(h.alerting.outbox.dead)} dead letters`
+              : h.alerting.note}
+          </span>
         </div>
         <div className="card">
           <span className="value">{h.queues.configured ? 'on' : 'inline'}</span>
@@ -66,6 +70,38 @@ export function HealthPage() {
           />
         )}
       </section>
+      {h.alerting.configured && (
+        <section className="panel">
+          <h2>Alerting</h2>
+          <p className="muted">
+            {h.alerting.note}
+            {h.alerting.nextDue !== null && <> · next delivery due {utc(h.alerting.nextDue)}</>}
+          </p>
+          <DataTable
+            caption="Routes"
+            columns={[
+              { key: 'name', label: 'Route' },
+              { key: 'match', label: 'Matches' },
+              { key: 'channels', label: 'Channels' },
+            ]}
+            rows={h.alerting.routes.map((r) => ({ name: r.name, match: JSON.stringify(r.match), channels: r.channels.map((c) => `${c} (${h.alerting.channels.find((x) => x.name === c)?.type ?? '?'})`).join(', ') }))}
+          />
+          {h.alerting.deadLetters.length > 0 && (
+            <DataTable
+              caption="Dead letters (sspr alerts dlq --replay ID sends one again)"
+              columns={[
+                { key: 'id', label: 'Alert' },
+                { key: 'channel', label: 'Channel' },
+                { key: 'findingId', label: 'Finding' },
+                { key: 'attempts', label: 'Attempts' },
+                { key: 'at', label: 'Last attempt' },
+                { key: 'lastError', label: 'Last error' },
+              ]}
+              rows={h.alerting.deadLetters.map((d) => ({ ...d, at: utc(d.lastAttemptAt) }))}
+            />
+          )}
+        </section>
+      )}
       <section className="panel">
         <h2>Detection runs</h2>
         {h.detection.runs.length === 0 ? (
