@@ -23,7 +23,13 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.ts';
 import { machine, runNode } from './lib.ts';
 
 const { values } = parseArgs({
-  options: { events: { type: 'string', default: '1000000' }, users: { type: 'string', default: '50000' }, seed: { type: 'string', default: '1' }, requests: { type: 'string', default: '200' } },
+  options: {
+    events: { type: 'string', default: '1000000' },
+    users: { type: 'string', default: '50000' },
+    seed: { type: 'string', default: '1' },
+    requests: { type: 'string', default: '200' },
+    findings: { type: 'string', default: '5000' },
+  },
 });
 const out = '.bench-out';
 mkdirSync(out, { recursive: true });
@@ -41,6 +47,8 @@ if (!existsSync(db)) {
 const configPath = new URL('../fixtures/demo.config.json', import.meta.url).pathname;
 const config = loadConfig(configPath);
 const store = new SqliteStore(db);
+const detected = (await store.listFindings()).filter((f) => !f.id.startsWith('bench-'));
+await topUpFindings(Number(values.findings));
 const server = createServer();
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
@@ -60,6 +68,24 @@ server.on(
   }),
 );
 const live = await createApiToken(store, { name: `bench-${process.pid}`, role: 'analyst', createdBy: 'bench' }, new Date());
+
+/**
+ * A SOC's backlog: the detected findings alone are too few to page through (the generated tenant yields a handful
+ * at this size), so copies of them with their real evidence, other ids, times, severities and statuses fill the
+ * queue to `target`. Stored once in the cached store.
+ */
+async function topUpFindings(target: number): Promise<void> {
+  const have = (await store.listFindings()).length;
+  if (have >= target || detected.length === 0) return;
+  const severities = ['low', 'medium', 'high', 'critical'] as const;
+  const copies = Array.from({ length: target - have }, (_, i) => {
+    const f = detected[i % detected.length]!;
+    const shift = (i + 1) * 60_000;
+    const iso = (t: string): string => new Date(Date.parse(t) - shift).toISOString();
+    return { ...f, id: `bench-${have + i}`, severity: severities[i % 4]!, status: i % 10 === 0 ? ('resolved' as const) : ('open' as const), firstSeen: iso(f.firstSeen), lastSeen: iso(f.lastSeen) };
+  });
+  for (let i = 0; i < copies.length; i += 1000) await store.upsertFindings(copies.slice(i, i + 1000));
+}
 
 async function get(path: string): Promise<{ ms: number; bytes: number }> {
   const started = performance.now();
@@ -106,7 +132,7 @@ const results = [
   floor,
   await measure('GET /findings (first page, 50)', () => '/findings', requests, floor.p50Ms),
   await measure('GET /findings?severity=high,critical&status=open', () => '/findings?severity=high,critical&status=open', requests, floor.p50Ms),
-  await measure('GET /findings?q=<text> (search)', () => '/findings?q=spray', requests, floor.p50Ms),
+  await measure('GET /findings?q=lockout (text search)', () => '/findings?q=lockout', requests, floor.p50Ms),
   await measure('GET /findings/{id} (with evidence)', () => `/findings/${encodeURIComponent(pick())}`, requests, floor.p50Ms),
   // Every period is a new one: each call computes the report over the stored events (a cache miss).
   await measure('GET /kpis?from=… (computed, cache miss)', period, 20, floor.p50Ms),
@@ -117,5 +143,9 @@ server.closeAllConnections();
 server.close();
 await store.close();
 process.stdout.write(
-  `${JSON.stringify({ benchmark: 'dashboard', machine: machine(), store: { kind: 'sqlite', events: totalEvents, findings: all.length }, results, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }, null, 2)}\n`,
+  `${JSON.stringify(
+    { benchmark: 'dashboard', machine: machine(), store: { kind: 'sqlite', events: totalEvents, findings: all.length, detectedFindings: detected.length }, results, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) },
+    null,
+    2,
+  )}\n`,
 );

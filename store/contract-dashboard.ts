@@ -46,7 +46,7 @@ export interface FindingQueueQuery {
   resolutions?: readonly Resolution[];
   /** Lower-case user name. */
   user?: string;
-  /** Case-insensitive text in the summary, key, user, IPs or entities. */
+  /** Text in any stored field of the finding (summary, key, user, IPs, entities), ignoring ASCII case, or its id. */
   q?: string;
   after?: FindingCursor;
   limit: number;

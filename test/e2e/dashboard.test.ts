@@ -94,6 +94,13 @@ describe('the dashboard in Chromium against sspr serve on a generated tenant', (
     await visible(figure.getByText(kpiText(adoption), { exact: true }));
     await visible(page.getByRole('region', { name: 'Resets by channel and ticket reduction' }).getByText('Password ticket reduction vs baseline'));
     await screenshot(page, 'overview');
+    const download = page.waitForEvent('download');
+    await figure.getByRole('button', { name: 'Export CSV' }).click();
+    const csv = await (await download).createReadStream();
+    let text = '';
+    for await (const chunk of csv) text += String(chunk);
+    expect(text.split('\r\n')[0]).toBe('day,registered,rate');
+    expect(text.split('\r\n').length).toBe((adoption.breakdown?.byDay?.length ?? 0) + 2);
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Findings' }).click();
     const queue = await visible(page.getByRole('table', { name: 'Triage queue' }));
@@ -140,6 +147,10 @@ describe('the dashboard in Chromium against sspr serve on a generated tenant', (
     await bulk.getByRole('button', { name: 'Acknowledge selected' }).click();
     // The first of the two was acknowledged a moment ago: that one is refused, the other done.
     await visible(page.getByRole('status').getByText('acknowledge: 1 done, 1 not'));
+    await page.keyboard.press('r');
+    // The bulk action cleared the selection: r resolves the focused finding.
+    const dialog = await visible(page.getByRole('dialog', { name: 'Resolve 1 finding(s)' }));
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
     await page.keyboard.press('k');
     await page.keyboard.press('Enter');
     await visible(page.getByRole('heading', { name: 'Why it fired' }));

@@ -22,6 +22,8 @@ export function browserAuthRouter(deps: DashboardDeps): Router {
   const hours = deps.dashboard.sessionHours;
   const signedIn = async (res: Response, who: Parameters<typeof createSession>[1], to: string): Promise<void> => {
     const now = deps.now();
+    // Expired sessions, sign-ins in flight and links are cleared here, as people sign in: no timer to run.
+    await deps.store.purgeAuthRecords(now.toISOString());
     const { secret, data } = await createSession(deps.store, who, now, hours);
     setCookie(res, SESSION_COOKIE, secret, 'strict', new Date(data.expiresAt));
     deps.log.info({ user: who.actor.name, role: who.role, via: who.actor.via }, 'signed in');
