@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -39,7 +39,11 @@ describe('the dashboard in Chromium against sspr serve on a generated tenant', (
     dir = mkdtempSync(join(tmpdir(), 'sspr-e2e-'));
     db = join(dir, 'sspr.db');
     config = join(dir, 'sspr.config.json');
-    await writeTenant(join(dir, 'tenant'), { seed: 7, users: 200, days: 21 });
+    // The tenant at a fixed path and its directory exports at a fixed date: the method sentences the pages show
+    // name them, and the screenshots (committed) then change only where a page shows the wall clock.
+    const tenant = join(tmpdir(), 'sspr-e2e-tenant');
+    rmSync(tenant, { recursive: true, force: true });
+    await writeTenant(tenant, { seed: 7, users: 200, days: 21 });
     idp = await openIdProvider({
       alice: { name: 'alice@contoso.example', roles: ['SSPR.Analyst'] },
       vera: { name: 'vera@contoso.example', roles: ['SSPR.Viewer'] },
@@ -55,7 +59,7 @@ describe('the dashboard in Chromium against sspr serve on a generated tenant', (
       deliverTimeoutSeconds: 1,
     };
     writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), dashboard: { oidc }, alerts }, null, 2));
-    expect((await runCli(['ingest', join(dir, 'tenant', 'entra'), join(dir, 'tenant', 'ad'), join(dir, 'tenant', 'directory'), '--db', db])).code).toBe(0);
+    expect((await runCli(['ingest', join(tenant, 'entra'), join(tenant, 'ad'), join(tenant, 'directory'), '--as-of', '2026-03-23', '--db', db])).code).toBe(0);
     const store = new SqliteStore(db);
     await store.insertEvents([0, 1, 2].flatMap(scriptResets));
     await store.close();
