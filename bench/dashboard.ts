@@ -144,7 +144,7 @@ server.close();
 await store.close();
 process.stdout.write(
   `${JSON.stringify(
-    { benchmark: 'dashboard', machine: machine(), store: { kind: 'sqlite', events: totalEvents, findings: all.length, detectedFindings: detected.length }, results, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) },
+    { benchmark: 'dashboard', machine: machine(), store: { kind: 'sqlite', events: totalEvents, findings: all.length, detectedFindings: detected.length }, results },
     null,
     2,
   )}\n`,
