@@ -70,6 +70,13 @@ module.exports = {
       to: { path: '^(pipeline|cli|ingest)/' },
     },
     {
+      name: 'web-app-takes-only-types-from-the-server',
+      severity: 'error',
+      comment: 'The browser app (dashboard/web) runs no server code: from the server, the store and the other parts it imports types only (the API contract); pure core/ and kpi/report.ts values are fine.',
+      from: { path: '^dashboard/web/' },
+      to: { path: '^(dashboard/server|store|ingest|detectors|pipeline|alerts|cli|fixtures)/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'production-code-imports-no-tests',
       severity: 'error',
       comment: 'Shipped code never depends on tests or benchmarks.',

@@ -9,7 +9,9 @@ import { ingestCommand } from './commands/ingest.ts';
 import { kpiCommand } from './commands/kpi.ts';
 import { pullCommand } from './commands/pull.ts';
 import { quarantineCommand } from './commands/quarantine.ts';
+import { serveCommand } from './commands/serve.ts';
 import { statusCommand } from './commands/status.ts';
+import { tokenCommand } from './commands/token.ts';
 
 const commands: readonly Command[] = [
   demoCommand,
@@ -22,6 +24,8 @@ const commands: readonly Command[] = [
   quarantineCommand,
   statusCommand,
   alertsCommand,
+  serveCommand,
+  tokenCommand,
 ];
 
 function help(): string {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -15,6 +16,8 @@ export const appConfigSchema = z.strictObject({
   description: z.string().optional(),
   detectors: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   kpi: z.record(z.string(), z.unknown()).optional(),
+  /** `sspr serve`: sign-in (OIDC), public URL, tuning; validated by dashboard/server/config.ts. */
+  dashboard: z.record(z.string(), z.unknown()).optional(),
   /** `sspr pull log-analytics` settings (slicing, retries, overlap); validated in ingest/sources/log-analytics. */
   logAnalytics: z.record(z.string(), z.unknown()).optional(),
   /** Alert channels and routes (alerts/config.ts validates them). */
@@ -42,10 +45,26 @@ export function loadConfig(path: string | undefined): AppConfig {
   } catch (cause) {
     throw new SsprError('CONFIG_INVALID', `cannot read config ${path}: ${(cause as Error).message}`, { cause });
   }
+  return parseConfig(raw, path);
+}
+
+/** Validates a config object (its outline; sections are validated by their owners); CONFIG_INVALID names each bad field. */
+export function parseConfig(raw: unknown, path: string): AppConfig {
   const parsed = appConfigSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     const text = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new SsprError('CONFIG_INVALID', `config ${path} is invalid: ${text}`, { details: parsed.error.issues });
   }
   return parsed.data;
+}
+
+/**
+ * A short digest of a config's `detectors` section (keys sorted), logged with each detection run: the
+ * dashboard matches it against config versions to show which run first used an accepted tuning change.
+ */
+export function detectorsConfigDigest(config: unknown): string {
+  const section = typeof config === 'object' && config !== null ? (config as { detectors?: unknown }).detectors : undefined;
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sorted) : typeof v === 'object' && v !== null ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+  return createHash('sha256').update(JSON.stringify(sorted(section ?? {}))).digest('hex').slice(0, 16);
 }

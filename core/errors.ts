@@ -12,6 +12,18 @@ export const errorCatalogue = {
   STORE_CORRUPT: { retryable: false, exitCode: 1 },
   DETECTOR_PARAMS_INVALID: { retryable: false, exitCode: 2 },
   DETECTOR_STATE_INVALID: { retryable: false, exitCode: 1 },
+  // The dashboard API (and the CLI commands that share its stores): one code per HTTP error class.
+  BAD_REQUEST: { retryable: false, exitCode: 2 },
+  UNAUTHENTICATED: { retryable: false, exitCode: 1 },
+  FORBIDDEN: { retryable: false, exitCode: 1 },
+  CSRF_TOKEN_INVALID: { retryable: false, exitCode: 1 },
+  NOT_FOUND: { retryable: false, exitCode: 1 },
+  CONFLICT: { retryable: false, exitCode: 1 },
+  RATE_LIMITED: { retryable: true, exitCode: 1 },
+  OIDC_SIGNIN_FAILED: { retryable: false, exitCode: 1 },
+  CONFIG_WRITE_FAILED: { retryable: false, exitCode: 1 },
+  WEB_BUILD_FAILED: { retryable: false, exitCode: 1 },
+  INTERNAL: { retryable: false, exitCode: 1 },
   /** A pull source refused the credential (401/403, an expired static token, no usable credential). */
   SOURCE_AUTH_FAILED: { retryable: false, exitCode: 1 },
   /** A pull source kept answering 429/5xx or could not be reached, after the bounded retries. */

@@ -3,11 +3,37 @@ import { z } from 'zod';
 export const severitySchema = z.enum(['low', 'medium', 'high', 'critical']);
 export type Severity = z.infer<typeof severitySchema>;
 
-/** Triage state an analyst moves a finding through; a replay never resets it. */
-export const findingStatusSchema = z.enum(['open', 'acknowledged', 'resolved', 'false_positive']);
+/**
+ * Triage state an analyst moves a finding through; a replay never resets it. `suppressed` hides a finding
+ * until `suppressedUntil`, when it is open again.
+ */
+export const findingStatusSchema = z.enum(['open', 'acknowledged', 'resolved', 'false_positive', 'suppressed']);
 export type FindingStatus = z.infer<typeof findingStatusSchema>;
 
+/** How a closed finding was judged: a real attack, legitimate activity (benign), or a detection mistake. */
+export const resolutionSchema = z.enum(['true-positive', 'benign', 'false-positive']);
+export type Resolution = z.infer<typeof resolutionSchema>;
+
 const isoTime = z.iso.datetime({ offset: false, precision: 3 });
+
+/**
+ * What triage sets on a finding beside its status. Kept apart from what detection writes, so a detector re-run
+ * (an upsert of the same id) never changes it. `cause` is why a benign finding was benign (`corporate-vpn`,
+ * `travel`, `own-script`, `other`): repeated causes become tuning proposals.
+ */
+export const triageFieldsSchema = z.object({
+  assignee: z.string().min(1).optional(),
+  resolution: resolutionSchema.optional(),
+  cause: z.string().min(1).optional(),
+  suppressedUntil: isoTime.optional(),
+  /** The last triage change: when and by whom. */
+  triagedAt: isoTime.optional(),
+  triagedBy: z.string().min(1).optional(),
+});
+export type TriageFields = z.infer<typeof triageFieldsSchema>;
+
+/** The triage fields' names: what detection never writes and a replay keeps. */
+export const triageFieldNames = Object.keys(triageFieldsSchema.shape) as Array<keyof TriageFields>;
 
 /** What a finding was judged against, so an analyst can see why it fired. */
 export const explanationSchema = z.object({
@@ -52,6 +78,7 @@ export const findingSchema = z.object({
    * finds it). The finding is kept, with its analyst status, so whoever saw or was paged about it can see why.
    */
   retracted: z.object({ at: isoTime, reason: z.string() }).optional(),
+  ...triageFieldsSchema.shape,
 });
 export type Finding = z.infer<typeof findingSchema>;
 
@@ -66,3 +93,21 @@ export const findingChangeSchema = z.object({
   previous: findingSchema.optional(),
 });
 export type FindingChange = z.infer<typeof findingChangeSchema>;
+
+/** A finding's analyst state: its status and triage fields. */
+export const triageStateSchema = triageFieldsSchema.extend({ status: findingStatusSchema });
+export type TriageState = z.infer<typeof triageStateSchema>;
+
+/** The status and the triage fields that are set. */
+export function triageStateOf(finding: Finding): TriageState {
+  const state: TriageState = { status: finding.status };
+  for (const name of triageFieldNames) if (finding[name] !== undefined) Object.assign(state, { [name]: finding[name] });
+  return state;
+}
+
+/** `found` (as detection made it) with the analyst's status and triage fields of `stored`: what an upsert keeps. */
+export function keepTriage(found: Finding, stored: Finding): Finding {
+  const out: Finding = { ...found };
+  for (const name of triageFieldNames) delete out[name];
+  return { ...out, ...triageStateOf(stored) };
+}

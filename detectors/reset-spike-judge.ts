@@ -63,6 +63,11 @@ export const resetSpikeParamsSchema = z.strictObject({
   mergeGapHours: z.number().int().min(0).max(48),
   maxEvidence: z.number().int().min(1).max(10_000),
   scopes: z.strictObject({ tenant: spikeScopeSchema, ip: spikeScopeSchema, user: spikeScopeSchema }),
+  /**
+   * Raised floors for single keys (`user:svc-reset@contoso.com`, `ip:203.0.113.7`): a known script or kiosk
+   * whose volume is normal for it. Written by the dashboard when an admin accepts a tuning proposal.
+   */
+  keyFloors: z.array(z.strictObject({ key: z.string().min(1), minCount: z.number().int().min(1) })),
 });
 export type ResetSpikeParams = z.infer<typeof resetSpikeParamsSchema>;
 
@@ -137,6 +142,8 @@ export function judge(
     : Math.max(scope.minCount, baseline.median * scope.minRatio, baseline.median + p.madMultiplier * countSpread(baseline));
   if (benign) threshold *= p.benignThresholdMultiplier;
   threshold = Math.ceil(threshold);
+  const floor = p.keyFloors.find((f) => f.key === key);
+  if (floor !== undefined) threshold = Math.max(threshold, floor.minCount);
   return { n, threshold, baseline, cold, benign, hit: n >= threshold, windowStart };
 }
 

@@ -3,6 +3,7 @@ import type { Store } from '../store/contract.ts';
 import { emptySummary, framingOf, IngestRun, type IngestOptions, type IngestSummary } from './ingest-run.ts';
 import { defaultLimits, listFiles, readFileUnits } from './sources/file-source.ts';
 import type { RawUnit } from './sources/raw-unit.ts';
+import { logIngestRuns } from './run-log.ts';
 
 export type { IngestOptions, IngestSummary, SourceCounts } from './ingest-run.ts';
 
@@ -14,6 +15,7 @@ export type { IngestOptions, IngestSummary, SourceCounts } from './ingest-run.ts
  * `options.format` also decides how each file is framed (`--format event-xml` reads any file as Event XML).
  */
 export async function ingestPaths(store: Store, paths: readonly string[], options: IngestOptions = {}): Promise<IngestSummary> {
+  const startedAt = options.now?.() ?? new Date();
   const files = await listFiles(paths);
   const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));
   const bytesTotal = sizes.reduce((a, b) => a + b, 0);
@@ -33,6 +35,7 @@ export async function ingestPaths(store: Store, paths: readonly string[], option
   }
   await run.flush();
   await store.endBulkLoad();
+  await logIngestRuns(store, summary, startedAt, options.now?.() ?? new Date());
   return summary;
 }
 
@@ -43,8 +46,10 @@ export async function ingestPaths(store: Store, paths: readonly string[], option
  * and the summary. Directory snapshots from such a stream are dated by the export, else `asOf`, else now.
  */
 export async function ingestUnits(store: Store, source: string, units: AsyncIterable<RawUnit>, options: IngestOptions = {}): Promise<IngestSummary> {
+  const startedAt = options.now?.() ?? new Date();
   const summary = emptySummary(0);
   const run = new IngestRun(store, summary, options);
   await run.ingestStream(source, units, () => (options.now?.() ?? new Date()).toISOString());
+  await logIngestRuns(store, summary, startedAt, options.now?.() ?? new Date(), source);
   return summary;
 }

@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { SsprEvent } from '../core/event.ts';
+import { detectorsConfigDigest } from '../core/config.ts';
 import { isSsprError } from '../core/errors.ts';
-import type { Finding, FindingChange } from '../core/finding.ts';
+import { keepTriage, type Finding, type FindingChange } from '../core/finding.ts';
 import { resolveDetectors } from '../detectors/config.ts';
 import { createEngine, type Engine, type EngineStats } from '../detectors/engine.ts';
 import type { Store } from '../store/contract.ts';
@@ -20,6 +21,8 @@ export interface DetectionOptions {
   until?: string;
   /** Events read from the store per step. */
   pageSize?: number;
+  /** Clock for the run log (tests pass a fixed one). */
+  now?: () => Date;
 }
 
 export interface DetectionRun {
@@ -39,6 +42,8 @@ export interface DetectionRun {
  * unless the config names accounts itself.
  */
 export async function runDetection(store: Store, options: DetectionOptions = {}): Promise<DetectionRun> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
   const config = await withPrivilegedAccounts(store, options.config);
   const resolved = resolveDetectors(config);
   const engine = createEngine({ detectors: resolved.detectors, params: resolved.params });
@@ -75,10 +80,19 @@ export async function runDetection(store: Store, options: DetectionOptions = {})
   }
   const changes = await changesOf(store, [...findings.values()]);
   const result = await store.upsertFindings([...findings.values()]);
+  const finishedAt = now();
+  await store.recordRun({
+    kind: 'detect',
+    source: 'detect',
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    counts: { events, inserted: result.inserted, updated: result.updated, changes: changes.length, durationMs: finishedAt.getTime() - startedAt.getTime() },
+    detail: { mode, detectors: resolved.detectors.map((d) => d.id), configDigest: detectorsConfigDigest(options.config) },
+  });
   return { mode, events, findings: result, changes, engine: engine.stats() };
 }
 
-/** Compares the run's findings with what the store holds; the stored analyst status is kept, as the upsert keeps it. */
+/** Compares the run's findings with what the store holds; the stored analyst status and triage are kept, as the upsert keeps them. */
 async function changesOf(store: Store, findings: readonly Finding[]): Promise<FindingChange[]> {
   const before = new Map((await store.getFindings(findings.map((f) => f.id))).map((f) => [f.id, f]));
   const changes: FindingChange[] = [];
@@ -88,7 +102,7 @@ async function changesOf(store: Store, findings: readonly Finding[]): Promise<Fi
       changes.push({ kind: 'created', finding: found });
       continue;
     }
-    const finding = { ...found, status: previous.status };
+    const finding = keepTriage(found, previous);
     if (!isDeepStrictEqual(finding, previous)) changes.push({ kind: 'updated', finding, previous });
   }
   return changes;

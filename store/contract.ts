@@ -1,9 +1,11 @@
 import type { Alert, AlertType } from '../core/alert.ts';
 import type { Action, Dataset, SsprEvent } from '../core/event.ts';
 import type { Finding, FindingStatus, Severity } from '../core/finding.ts';
+import type { AuthStore, RunLogStore, TriageStore, TuningStore } from './contract-dashboard.ts';
 import type { DirectorySnapshot, SnapshotKind } from '../core/directory.ts';
 
 export type { DirectorySnapshot, SnapshotKind };
+export type * from './contract-dashboard.ts';
 
 /** A record ingest refused, kept whole (up to the size cap) with the reason, so nothing is lost. */
 export interface QuarantinedRecord {
@@ -198,9 +200,10 @@ export interface AlertOutbox {
 /**
  * The store every backend implements (SQLite now, Elasticsearch later) and the one contract test suite
  * runs against. Async throughout so a network backend fits. Events are immutable and deduplicated by id;
- * findings are upserted by id and keep the analyst's status across replays.
+ * findings are upserted by id and keep the analyst's status across replays. What the dashboard adds (triage,
+ * sign-in, tuning, the run log) is in contract-dashboard.ts.
  */
-export interface Store extends QuarantineStore, CheckpointListing, AlertOutbox {
+export interface Store extends QuarantineStore, CheckpointListing, AlertOutbox, TriageStore, AuthStore, TuningStore, RunLogStore {
   readonly kind: string;
   insertEvents(events: readonly SsprEvent[]): Promise<InsertResult>;
   /** Events in (timestamp, id) order. */

@@ -17,6 +17,7 @@ const statusId: Record<FindingStatus, [number, string]> = {
   open: [1, 'New'],
   acknowledged: [2, 'In Progress'],
   false_positive: [3, 'Suppressed'],
+  suppressed: [3, 'Suppressed'],
   resolved: [4, 'Resolved'],
 };
 

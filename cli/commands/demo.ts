@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeTenant } from '../../fixtures/generator/index.ts';
 import { configPath, loadConfig } from '../../core/config.ts';
@@ -6,12 +7,13 @@ import { ingestPaths } from '../../ingest/ingest.ts';
 import { parseKpiConfig } from '../../kpi/config.ts';
 import { formatValue } from '../../kpi/format.ts';
 import { stableKpiIds, type KpiReport } from '../../kpi/report.ts';
+import { kpiReport } from '../../kpi/store-report.ts';
 import { runDetection } from '../../pipeline/run-detection.ts';
 import { SsprError } from '../../core/errors.ts';
 import { EXIT, dbPath, openStore, stringOption, type Command } from '../command.ts';
+import { portOption } from './serve.ts';
 import { describeRun } from './detect.ts';
 import { formatFindings, sortForTriage } from './findings.ts';
-import { kpiReport } from './kpi.ts';
 
 // Found next to the code, so the demo runs from any working directory.
 const DEMO_CONFIG = fileURLToPath(new URL('../../fixtures/demo.config.json', import.meta.url));
@@ -20,8 +22,10 @@ const DEMO_CONFIG = fileURLToPath(new URL('../../fixtures/demo.config.json', imp
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'generate a realistic tenant with injected attacks, ingest it, detect, and show findings and KPIs',
-  usage: 'sspr demo [--seed N] [--users N] [--days N] [--out DIR] [--config FILE] [--db PATH] [--json]',
+  usage: 'sspr demo [--seed N] [--users N] [--days N] [--out DIR] [--config FILE] [--db PATH] [--json] [--serve [--port N]]',
   options: {
+    serve: { type: 'boolean' },
+    port: { type: 'string' },
     seed: { type: 'string' },
     users: { type: 'string' },
     days: { type: 'string' },
@@ -41,7 +45,7 @@ export const demoCommand: Command = {
     const days = number('days', 28);
     const out = stringOption(values, 'out') ?? join('data', `demo-tenant-${seed}`);
     // The demo's cost inputs are examples, in a file the user can read and change; real runs set their own.
-    const path = configPath(stringOption(values, 'config'), io.env) ?? DEMO_CONFIG;
+    const path = configPath(stringOption(values, 'config'), io.env) ?? demoConfigCopy(dbPath(values, io.env));
     const config = loadConfig(path);
     const kpiConfig = parseKpiConfig(config.kpi ?? {}, `${path}#kpi`);
     const say = (text: string): void => {
@@ -51,6 +55,7 @@ export const demoCommand: Command = {
     say(`1/4 generating a ${users}-user tenant over ${days} days (seed ${seed}) into ${out}\n`);
     const { truth } = await writeTenant(out, { seed, users, days });
     const store = openStore(values, io.env);
+    let code: number;
     try {
       say(`2/4 ingesting its Entra, AD and directory exports into ${dbPath(values, io.env)}\n`);
       const ingest = await ingestPaths(store, ['entra', 'ad', 'directory'].map((d) => join(out, d)));
@@ -65,13 +70,31 @@ export const demoCommand: Command = {
       const report = await kpiReport(store, {}, kpiConfig);
       say(kpiHeadline(report));
       say(`\nNext: npm run --silent sspr -- findings --severity critical | kpi (every KPI with its method and breakdowns) | events --user <upn>\n`);
+      const serve = ['serve', '--db', dbPath(values, io.env), '--config', path];
+      say(`The dashboard: npm run --silent sspr -- ${serve.join(' ')}   (or npm run demo -- --serve; it prints a one-time admin sign-in link)\n`);
       if (values.json) io.stdout(`${JSON.stringify({ tenant: out, ingest, detection, findings, kpis: report })}\n`);
-      return ingest.quarantined > 0 ? EXIT.partial : EXIT.ok;
+      code = ingest.quarantined > 0 ? EXIT.partial : EXIT.ok;
     } finally {
       await store.close();
     }
+    if (!values.serve) return code;
+    const { serveDashboard } = await import('../serve-dashboard.ts');
+    return serveDashboard({ host: '127.0.0.1', port: portOption(values), config: path, db: dbPath(values, io.env) }, io);
   },
 };
+
+/**
+ * The demo's config (example cost inputs) copied next to its store, so the dashboard's tuning changes are written to a
+ * file the user owns, not to the checked-in fixture. An existing copy is kept (it may hold accepted changes).
+ */
+function demoConfigCopy(db: string): string {
+  const copy = join(dirname(db), 'sspr.config.json');
+  if (!existsSync(copy)) {
+    mkdirSync(dirname(copy), { recursive: true });
+    copyFileSync(DEMO_CONFIG, copy);
+  }
+  return copy;
+}
 
 /** The KPIs scripts rely on, one line each; `sspr kpi` prints every KPI with its method and breakdowns. */
 function kpiHeadline(report: KpiReport): string {

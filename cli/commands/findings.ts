@@ -9,7 +9,7 @@ const severityRank = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 export const findingsCommand: Command = {
   name: 'findings',
   summary: 'list stored findings (the triage queue)',
-  usage: 'sspr findings [--detector D] [--severity low|medium|high|critical] [--status open|acknowledged|resolved|false_positive] [--user UPN] [--limit N] [--db PATH] [--json]',
+  usage: 'sspr findings [--detector D] [--severity low|medium|high|critical] [--status open|acknowledged|resolved|false_positive|suppressed] [--user UPN] [--limit N] [--db PATH] [--json]',
   options: {
     detector: { type: 'string' },
     severity: { type: 'string' },
@@ -57,12 +57,18 @@ export function sortForTriage(findings: Finding[]): Finding[] {
   return [...findings].sort((a, b) => severityRank[a.severity] - severityRank[b.severity] || b.lastSeen.localeCompare(a.lastSeen) || a.id.localeCompare(b.id));
 }
 
+/** The status column: the triage status, or `retracted` when detection withdrew the finding. */
+function statusText(f: Finding): string {
+  if (f.retracted !== undefined) return 'retracted';
+  return f.status === 'false_positive' ? 'false-pos' : f.status;
+}
+
 /** The triage table for a terminal: one line per finding, then counts by detector. */
 export function formatFindings(findings: Finding[], max = Number.POSITIVE_INFINITY): string {
   if (findings.length === 0) return 'no findings\n';
   const lines = findings.slice(0, max).map((f) => {
     const when = f.lastSeen.slice(0, 16).replace('T', ' ');
-    return `${f.severity.toUpperCase().padEnd(9)}${f.detector.padEnd(18)}${when}  ${(f.user ?? f.ips[0] ?? f.key).padEnd(34)}${f.summary}`;
+    return `${f.severity.toUpperCase().padEnd(9)}${statusText(f).padEnd(14)}${f.detector.padEnd(18)}${when}  ${(f.user ?? f.ips[0] ?? f.key).padEnd(34)}${f.summary}`;
   });
   if (findings.length > max) lines.push(`… and ${findings.length - max} more (sspr findings for all)`);
   const counts = new Map<string, number>();

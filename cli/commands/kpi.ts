@@ -1,7 +1,7 @@
 import { configPath, loadConfig } from '../../core/config.ts';
-import { computeKpis, formatKpiReport, kpiActions, type KpiReport } from '../../kpi/compute.ts';
+import { formatKpiReport } from '../../kpi/compute.ts';
 import { parseKpiConfig } from '../../kpi/config.ts';
-import type { Store } from '../../store/contract.ts';
+import { kpiReport } from '../../kpi/store-report.ts';
 import { EXIT, openStore, stringOption, timeOption, type Command } from '../command.ts';
 
 /** `sspr kpi`: adoption, channels, time to resolution, cost and posture KPIs, each with its method. */
@@ -25,20 +25,3 @@ export const kpiCommand: Command = {
     }
   },
 };
-
-/** Computes the KPI report from the store: every KPI-relevant event up to `to` plus the directory snapshots. */
-export async function kpiReport(store: Store, period: { from?: string | undefined; to?: string | undefined }, config: ReturnType<typeof parseKpiConfig>): Promise<KpiReport> {
-  return computeKpis({
-    // Not filtered by `from`: registrations before the period feed point-in-time adoption, and a reset's
-    // record in the other plane may sit just before the period start.
-    events: store.queryEvents({ ...(period.to !== undefined ? { to: period.to } : {}), actions: kpiActions }),
-    snapshots: {
-      users: await store.listSnapshots('users'),
-      registration: await store.listSnapshots('registration'),
-      privileged: await store.listSnapshots('privileged'),
-      tickets: await store.listSnapshots('tickets'),
-    },
-    period,
-    config,
-  });
-}

@@ -28,6 +28,13 @@ import { SqliteQuarantine } from './quarantine.ts';
 import { SqliteOutbox } from './outbox.ts';
 import { bulkIndexesSql, hash53, schemaSql, SCHEMA_VERSION } from './schema.ts';
 import { inTransaction } from './transaction.ts';
+import { dashboardSchemaSql } from './dashboard-schema.ts';
+import { sqliteDashboardStores, type DashboardStores } from './dashboard-store.ts';
+import { FINDING_SELECT, findingFromRow } from './triage.ts';
+
+/** The dashboard's interfaces (contract-dashboard.ts): their methods come from dashboard-store.ts over this connection. */
+// Declaration merging: the constructor assigns every member (Object.assign), checked by sqliteDashboardStores' return type.
+export interface SqliteStore extends DashboardStores {}
 
 /**
  * The embedded default store: one SQLite file (WAL) through Node's built-in `node:sqlite`, no native addon.
@@ -69,6 +76,7 @@ export class SqliteStore implements Store {
     );
     this.findingExists = this.db.prepare('SELECT 1 FROM findings WHERE id = ?');
     this.outbox = new SqliteOutbox(this.db);
+    Object.assign(this, sqliteDashboardStores(this.db));
   }
 
   private migrate(): void {
@@ -83,6 +91,7 @@ export class SqliteStore implements Store {
     // Every statement of the schema is IF NOT EXISTS: a table or index added without a version bump (a new
     // part's own table) is created in an existing file too. The version is for changes that are not additive.
     this.db.exec(schemaSql);
+    this.db.exec(dashboardSchemaSql);
     if (version < SCHEMA_VERSION) this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
   }
 
@@ -192,10 +201,10 @@ export class SqliteStore implements Store {
     const clauses: string[] = [];
     const params: SQLInputValue[] = [];
     for (const [column, value] of [
-      ['detector', query.detector],
-      ['severity', query.severity],
-      ['status', query.status],
-      ['user', query.user?.toLowerCase()],
+      ['f.detector', query.detector],
+      ['f.severity', query.severity],
+      ['f.status', query.status],
+      ['f.user', query.user?.toLowerCase()],
     ] as const) {
       if (value !== undefined) {
         clauses.push(`${column} = ?`);
@@ -204,10 +213,8 @@ export class SqliteStore implements Store {
     }
     const where = clauses.length > 0 ? ` WHERE ${clauses.join(' AND ')}` : '';
     const limit = query.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(query.limit))}` : '';
-    const rows = this.db
-      .prepare(`SELECT status, body FROM findings${where} ORDER BY last_seen DESC, id${limit}`)
-      .all(...params) as Array<{ status: FindingStatus; body: string }>;
-    return rows.map((r) => ({ ...(JSON.parse(r.body) as Omit<Finding, 'status'>), status: r.status }));
+    const rows = this.db.prepare(`${FINDING_SELECT}${where} ORDER BY f.last_seen DESC, f.id${limit}`).all(...params);
+    return rows.map((r) => findingFromRow(r as unknown as Parameters<typeof findingFromRow>[0]));
   }
 
   async getFindings(ids: readonly string[]): Promise<Finding[]> {
@@ -215,10 +222,8 @@ export class SqliteStore implements Store {
     // One statement per chunk: SQLite caps the number of bound parameters (32,766 since 3.32).
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      const rows = this.db
-        .prepare(`SELECT status, body FROM findings WHERE id IN (${chunk.map(() => '?').join(', ')})`)
-        .all(...chunk) as Array<{ status: FindingStatus; body: string }>;
-      for (const r of rows) out.push({ ...(JSON.parse(r.body) as Omit<Finding, 'status'>), status: r.status });
+      const rows = this.db.prepare(`${FINDING_SELECT} WHERE f.id IN (${chunk.map(() => '?').join(', ')})`).all(...chunk);
+      for (const r of rows) out.push(findingFromRow(r as unknown as Parameters<typeof findingFromRow>[0]));
     }
     return out;
   }
@@ -306,6 +311,7 @@ export class SqliteStore implements Store {
   alertedChannels(findingIds: readonly string[]): Promise<Array<{ findingId: string; channel: string; route: string }>> {
     return this.outbox.alertedChannels(findingIds);
   }
+
 
   async close(): Promise<void> {
     if (!this.db.isOpen) return;

@@ -5,6 +5,7 @@ import { quarantineContract } from './quarantine-contract.ts';
 import { makeFinding } from '../helpers/make-finding.ts';
 import { checkpointListingContract } from './checkpoint-contract.ts';
 import { outboxContract } from './outbox-contract.ts';
+import { dashboardStoreContract } from './dashboard-contract.ts';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -132,5 +133,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 
     // The alert outbox every Store carries (issue 11), on the same instance.
     outboxContract(name, () => store);
+
+    // The dashboard's interfaces (contract-dashboard.ts), on the same instance.
+    dashboardStoreContract(() => store);
   });
 }
