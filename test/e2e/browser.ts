@@ -1,10 +1,18 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
-/** Where the e2e run writes its screenshots; the README shows them. */
-export const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/**
+ * Where the e2e run writes its screenshots: `docs/screenshots/` (shown by the README) when SSPR_SCREENSHOTS=docs,
+ * as `npm run screenshots` sets it; otherwise a temporary folder, so that a plain `npm test` takes them all the same
+ * but leaves the working tree clean.
+ */
+export const SCREENSHOTS =
+  process.env.SSPR_SCREENSHOTS === 'docs'
+    ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+    : mkdtempSync(join(tmpdir(), 'sspr-screenshots-'));
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it), headless, no sandbox (CI runs as root), no background traffic. */
 export async function launchChromium(): Promise<Browser> {
